@@ -1,0 +1,32 @@
+// Prisma's schema engine as WebAssembly: the native binary cannot be fetched on these machines (DESIGN.md §7).
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+
+type Glue = typeof import("@prisma/schema-engine-wasm") & { __wbg_set_wasm(exports: WebAssembly.Exports): void };
+
+let gluePromise: Promise<Glue> | undefined;
+
+async function loadGlue(): Promise<Glue> {
+  const require = createRequire(import.meta.url);
+  const dir = path.dirname(require.resolve("@prisma/schema-engine-wasm"));
+  const glue = (await import(path.join(dir, "schema_engine_bg.js"))) as Glue;
+  const bytes = await readFile(path.join(dir, "schema_engine_bg.wasm"));
+  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports });
+  glue.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  return glue;
+}
+
+/** Opens the schema engine against a live Postgres; the caller must `free()` it. */
+export async function openSchemaEngine({ url, datamodel }: { url: string; datamodel?: string }): Promise<SchemaEngine> {
+  gluePromise ??= loadGlue();
+  const glue = await gluePromise;
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: url }));
+  const datamodels: [string, string][] | undefined = datamodel ? [["schema.prisma", datamodel]] : undefined;
+  const log = () => {};
+  return glue.SchemaEngine.new({ datamodels }, log, adapter);
+}
