@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Providers } from "@/components/trpc-provider";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "RODS",
+  description: "Reward-driven Online Data Synthesis: data engine and dashboard for RL of tool-use agents",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topbar">
+          <Link href="/" className="brand">
+            RODS
+          </Link>
+          <nav aria-label="Main">
+            <Link href="/tasks">Tasks</Link>
+          </nav>
+        </header>
+        <main>
+          <Providers>{children}</Providers>
+        </main>
+        <footer className="footer">BFCL multi-turn data, Apache-2.0, Berkeley Gorilla team.</footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "@/components/trpc-provider";
+import { ErrorState, Loading } from "@/components/ui/states";
+
+export function TaskDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const task = useQuery({ ...trpc.tasks.get.queryOptions({ id }), retry: (n, e) => e.data?.code !== "NOT_FOUND" && n < 1 });
+  if (task.isPending) return <Loading label="Loading task…" />;
+  if (task.isError) {
+    return (
+      <>
+        <p>
+          <Link href="/tasks">← Tasks</Link>
+        </p>
+        <ErrorState title={task.error.data?.code === "NOT_FOUND" ? "Task not found" : "Could not load the task"} message={task.error.message} />
+      </>
+    );
+  }
+  const t = task.data;
+  const { turns, groundTruth, missedFunctions: missed } = t;
+  return (
+    <>
+      <p>
+        <Link href="/tasks">← Tasks</Link>
+      </p>
+      <h1>{t.externalId}</h1>
+      <div className="card" aria-label="Summary">
+        <span className="chip">{t.dataset.name}</span>
+        <span className="chip">category: {t.category}</span>
+        <span className="chip">split: {t.split}</span>
+        <span className="chip">origin: {t.origin}</span>
+        <span className="chip">{t.numTurns} turns</span>
+        {t.longContext ? <span className="chip">long context</span> : null}
+        {t.dependencyDepth !== null ? <span className="chip">dependency depth {t.dependencyDepth}</span> : null}
+        {t.involvedClasses.map((k) => (
+          <span key={k} className="chip">
+            {k}
+          </span>
+        ))}
+        {t.gtReplayOk === false ? (
+          <div className="state state-error" role="alert" style={{ marginTop: 8 }}>
+            <strong>Ground-truth defect: its own ground truth does not reach full reward</strong>
+            <div>{t.gtReplayReason}</div>
+          </div>
+        ) : t.gtReplayOk ? (
+          <span className="chip ok">ground truth replays to R_P = 1</span>
+        ) : (
+          <span className="chip">ground truth not replayed yet</span>
+        )}
+      </div>
+      <h2>Turns</h2>
+      {turns.map((messages, i) => (
+        <section key={i} className="turn" aria-label={`Turn ${i + 1}`}>
+          <h3>Turn {i + 1}</h3>
+          {messages.length === 0 ? (
+            <p className="muted">
+              No user message: held-back functions are released here ({(missed[String(i)] ?? []).join(", ")}); the user says “I have updated some more
+              functions you can choose from. What about now?”
+            </p>
+          ) : (
+            messages.map((m, j) => (
+              <p key={j}>
+                <strong>User:</strong> {m.content}
+              </p>
+            ))
+          )}
+          <div>
+            <span className="muted">Ground truth:</span>{" "}
+            {(groundTruth[i] ?? []).length === 0 ? (
+              <em className="muted">no call (the model should ask for what is missing)</em>
+            ) : (
+              <ol>
+                {groundTruth[i]!.map((c, j) => (
+                  <li key={j}>
+                    <code>{c.source}</code>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </div>
+          <details>
+            <summary className="muted">Tools available at this turn ({t.toolsPerTurn[i]?.length ?? 0})</summary>
+            <p>
+              {(t.toolsPerTurn[i] ?? []).map((n) => (
+                <span key={n} className="chip">
+                  {n}
+                </span>
+              ))}
+            </p>
+          </details>
+        </section>
+      ))}
+      <h2>Initial configuration</h2>
+      <pre aria-label="Initial configuration">{JSON.stringify(t.initialConfig, null, 2)}</pre>
+    </>
+  );
+}
