@@ -1,0 +1,17 @@
+// The app as e2e tests see it: `npm start` on its own port, with its own database (rods_e2e_test on the
+// DATABASE_URL server, or an embedded server under .rods/e2e), so tests never touch real data.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { ensureDatabaseExists } from "../server/platform/embedded-postgres";
+import { projectRoot } from "../server/platform/paths";
+import { withDatabaseName } from "../test/test-database";
+
+const port = process.env.E2E_PORT ?? "3100";
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, RODS_HOME: ".rods/e2e" };
+if (process.env.DATABASE_URL) {
+  await ensureDatabaseExists(withDatabaseName(process.env.DATABASE_URL, "postgres"), "rods_e2e_test");
+  env.DATABASE_URL = withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
+}
+const child = spawn(path.join(projectRoot, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], { cwd: projectRoot, stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 1));

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# npm test: typecheck, unit tests, integration tests (real Postgres), e2e in Chromium against the built app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== typecheck"
+npx tsc --noEmit -p .
+echo "== unit tests"
+npx vitest run --project unit
+echo "== integration tests"
+npx vitest run --project int
+echo "== e2e tests"
+npx playwright test

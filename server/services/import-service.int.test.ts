@@ -1,0 +1,77 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnectDb } from "../db";
+import { AppError } from "../errors";
+import { resetData, testDb } from "../../test/db";
+import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
+
+const db = testDb();
+
+async function snapshotCounts() {
+  return { tasks: await db.task.count(), datasets: await db.dataset.count() };
+}
+
+describe("importing BFCL folders", () => {
+  beforeAll(() => resetData(db));
+  afterAll(() => disconnectDb());
+
+  it("imports the 800 shipped entries with splits by scenario parity, 200 per category", async () => {
+    const summary = await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
+    expect(summary).toEqual({ dataset: BFCL_DATASET, read: 800, created: 800, unchanged: 0 });
+    const bySplit = await db.task.groupBy({ by: ["split"], _count: { _all: true }, orderBy: { split: "asc" } });
+    expect(bySplit.map((r) => [r.split, r._count._all])).toEqual([["train", 400], ["test", 400]]);
+    const byCategory = await db.task.groupBy({ by: ["category"], _count: { _all: true }, orderBy: { category: "asc" } });
+    expect(byCategory.map((r) => [r.category, r._count._all])).toEqual([["base", 200], ["long_context", 200], ["miss_func", 200], ["miss_param", 200]]);
+    const task = await db.task.findFirstOrThrow({ where: { externalId: "multi_turn_miss_param_17" } });
+    expect(task.split).toBe("test");
+    expect(task.scenarioIndex).toBe(17);
+    const base0 = await db.task.findFirstOrThrow({ where: { externalId: "multi_turn_base_0" } });
+    expect((base0.groundTruth as { name: string; args: unknown; source: string }[][])[2]![0]).toEqual({
+      name: "sort",
+      args: { file_name: "final_report.pdf" }, // the positional argument bound to the first parameter
+      source: "sort('final_report.pdf')",
+    });
+    const missFunc = await db.task.findFirstOrThrow({ where: { category: "miss_func", NOT: { missedFunctions: { equals: {} } } } });
+    expect(Object.keys(missFunc.missedFunctions as object).length).toBeGreaterThan(0);
+  });
+
+  it("changes nothing when run again", async () => {
+    const before = await db.task.findMany({ select: { id: true, updatedAt: true }, orderBy: { id: "asc" } });
+    const summary = await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
+    expect(summary.created).toBe(0);
+    expect(summary.unchanged).toBe(800);
+    expect(await db.task.findMany({ select: { id: true, updatedAt: true }, orderBy: { id: "asc" } })).toEqual(before);
+  });
+
+  it("rejects a folder with a broken line, names the file and line, and leaves the database as it was", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rods-import-"));
+    cpSync(SHIPPED_BFCL_DIR, dir, { recursive: true });
+    const file = path.join(dir, "questions", "miss_param.jsonl");
+    const lines = readFileSync(file, "utf8").split("\n");
+    lines[41] = lines[41]!.slice(0, 60); // truncate line 42
+    writeFileSync(file, lines.join("\n"));
+    const answers = path.join(dir, "answers", "base.jsonl");
+    const aLines = readFileSync(answers, "utf8").split("\n");
+    const entry = JSON.parse(aLines[4]!) as { id: string; ground_truth: string[][] };
+    entry.ground_truth[0]![0] = "os.system('rm -rf /')";
+    aLines[4] = JSON.stringify(entry);
+    writeFileSync(answers, aLines.join("\n"));
+
+    const before = await snapshotCounts();
+    const error = await importTaskFolder({ db, dir, datasetName: "broken-copy", origin: "imported" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("BAD_REQUEST");
+    expect((error as AppError).message).toContain(`${file}:42: not valid JSON`);
+    expect((error as AppError).message).toContain(`${answers}:5: cannot parse call`);
+    expect((error as AppError).message).toContain("Nothing was imported");
+    expect(await snapshotCounts()).toEqual(before);
+    expect(await db.dataset.findUnique({ where: { name: "broken-copy" } })).toBeNull();
+  });
+
+  it("names a folder that is not in BFCL format", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rods-empty-"));
+    await expect(importTaskFolder({ db, dir, datasetName: "x", origin: "imported" })).rejects.toThrow(/expected the folders questions\/ and answers\//);
+  });
+});

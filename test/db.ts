@@ -1,0 +1,18 @@
+// For *.int.test.ts: the Prisma client on the migrated test database from global-setup.
+import { inject } from "vitest";
+import { getDb } from "../server/db";
+import { assertTestDatabase } from "./test-database";
+
+export function testDb() {
+  const url = inject("databaseUrl");
+  assertTestDatabase(url);
+  process.env.DATABASE_URL = url;
+  return getDb();
+}
+
+/** Empties the data tables (not the migrations table), so each file starts from a known state. */
+export async function resetData(db: ReturnType<typeof getDb>) {
+  await db.$executeRawUnsafe(
+    `TRUNCATE "Review","SynthesisAttempt","Rollout","TaskStepStat","Step","PoolEntry","Evaluation","PolicyCheckpoint","Run","Task","Dataset","ImportRun","WorkerHeartbeat","ApiKey","Session","User" CASCADE`,
+  );
+}
