@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       lines.forEach((line, i) => {
         if (!line.trim()) return;
         try {
-          process.stdout.write(`${replayLine(line)}\n`);
+          process.stdout.write(`${JSON.stringify(replayLine(line))}\n`);
         } catch (error) {
           failures++;
           console.error(`${file}:${i + 1}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,31 +1,44 @@
 // pg-boss in its own schema, shared by web (enqueue only) and worker (enqueue and work).
 import PgBoss from "pg-boss";
-import type { z } from "zod";
-import { JOB_PAYLOADS, type JobName } from "./contract";
+import { JOB_PAYLOADS, JOBS, type JobName, type JobPayload, type JobSender } from "./contract";
 
 export const QUEUE_SCHEMA = "pgboss";
 
-export async function startQueue({ url, isWorker }: { url: string; isWorker: boolean }): Promise<PgBoss> {
+/** run-advance is "stately": per run at most one queued and one active tick, so drivers never pile up. */
+const QUEUE_POLICIES: Partial<Record<JobName, PgBoss.QueuePolicy>> = { [JOBS.runAdvance]: "stately" };
+
+export async function startQueue({ url, isWorker, maintenanceSeconds = 15 }: { url: string; isWorker: boolean; maintenanceSeconds?: number }): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     schema: QUEUE_SCHEMA,
     max: 4,
-    // Only workers run maintenance; web processes just send.
+    // Only workers supervise (expire jobs of killed workers so they are retried); web processes just send.
     supervise: isWorker,
+    maintenanceIntervalSeconds: maintenanceSeconds,
     schedule: false,
   });
   boss.on("error", (error) => console.error("[queue]", error.message));
   await boss.start();
-  for (const name of Object.keys(JOB_PAYLOADS)) await boss.createQueue(name);
+  for (const name of Object.keys(JOB_PAYLOADS) as JobName[]) {
+    const policy = QUEUE_POLICIES[name] ?? "standard";
+    await boss.createQueue(name, { name, policy });
+  }
   return boss;
 }
 
-export async function enqueue<N extends JobName>(
-  boss: PgBoss,
-  name: N,
-  payload: z.input<(typeof JOB_PAYLOADS)[N]>,
-  options: PgBoss.SendOptions = {},
-): Promise<string | null> {
+export async function enqueue<N extends JobName>(boss: PgBoss, name: N, payload: JobPayload<N>, options: PgBoss.SendOptions = {}): Promise<string | null> {
   const data = JOB_PAYLOADS[name].parse(payload);
-  return boss.send(name, data, { retryLimit: 3, retryDelay: 5, retryBackoff: true, ...options });
+  return boss.send(name, data, { retryLimit: 5, retryDelay: 2, retryBackoff: true, ...options });
+}
+
+export function jobSender(boss: PgBoss): JobSender {
+  return {
+    async send(name, payload, options = {}) {
+      await enqueue(boss, name, payload, {
+        singletonKey: options.singletonKey,
+        startAfter: options.startAfterSeconds,
+        expireInSeconds: options.expireInSeconds,
+      });
+    },
+  };
 }

@@ -4,6 +4,8 @@ import { readBfclFolder, DatasetFormatError, type BfclEntry } from "../envs/bfcl
 import { paramOrderOf } from "../envs/bfcl/tool-docs";
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import type { Prisma } from "../generated/prisma/client";
+import { analyseTask } from "./task-analysis";
 import { projectRoot } from "../platform/paths";
 
 export const BFCL_DATASET = "bfcl-v3";
@@ -77,6 +79,7 @@ export async function importTaskFolder({
             longContext: e.longContext,
             origin,
             contentHash: e.contentHash,
+            ...analysisColumns(e),
           })),
           skipDuplicates: true,
         });
@@ -86,6 +89,7 @@ export async function importTaskFolder({
     },
     { timeout: 120_000 },
   );
+  await analysePendingTasks({ db, datasetId: dataset.id });
   const summary = { dataset: datasetName, read: entries.length, created, unchanged: entries.length - created };
   if (importRunId) await finishImportRun({ db, importRunId, created, done: entries.length });
   return summary;
@@ -115,4 +119,34 @@ export async function latestImportRun({ db }: { db: Db }) {
 
 export async function countDatasetTasks({ db, datasetName }: { db: Db; datasetName: string }): Promise<number> {
   return db.task.count({ where: { dataset: { name: datasetName } } });
+}
+
+function analysisColumns(e: Pick<BfclEntry, "involvedClasses" | "initialConfig" | "longContext" | "groundTruth">) {
+  const a = analyseTask(e);
+  return {
+    structure: a.structure as unknown as Prisma.InputJsonValue,
+    dependencyDepth: a.dependencyDepth,
+    gtReplayOk: a.gtReplayOk,
+    gtReplayReason: a.gtReplayReason,
+  };
+}
+
+/** Tasks imported before the analysis existed get their structure profile and ground-truth replay check now. */
+export async function analysePendingTasks({ db, datasetId }: { db: Db; datasetId?: string }): Promise<number> {
+  const pending = await db.task.findMany({
+    where: { gtReplayOk: null, ...(datasetId ? { datasetId } : {}) },
+    select: { id: true, involvedClasses: true, initialConfig: true, longContext: true, groundTruth: true },
+  });
+  for (const t of pending) {
+    await db.task.update({
+      where: { id: t.id },
+      data: analysisColumns({
+        involvedClasses: t.involvedClasses,
+        initialConfig: t.initialConfig as BfclEntry["initialConfig"],
+        longContext: t.longContext,
+        groundTruth: t.groundTruth as unknown as BfclEntry["groundTruth"],
+      }),
+    });
+  }
+  return pending.length;
 }

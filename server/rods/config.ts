@@ -1,0 +1,106 @@
+// Run settings: every threshold of the method with the paper's default, validated once (UI, CLI, REST, worker).
+import { z } from "zod";
+
+export const RUN_MODES = ["rods", "static", "random_seeds", "binary_reward", "no_retirement", "no_refresh"] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
+export const ZSimulatedPolicy = z.object({
+  kind: z.literal("simulated"),
+  /** step size of the GRPO update on the learner's logits */
+  learningRate: z.number().positive().max(10).default(0.5),
+  /** PPO-style clipping of the ratio against the behaviour policy */
+  clip: z.number().positive().max(1).default(0.2),
+  /** coefficient of the KL penalty towards the initial parameters (0 = none) */
+  klCoef: z.number().min(0).max(10).default(0),
+  /** passes over each step's groups in the update */
+  updateEpochs: z.number().int().min(1).max(8).default(2),
+});
+
+export const ZOpenAIEndpoint = z.object({
+  baseUrl: z.string().url(),
+  model: z.string().min(1).max(200),
+  /** name of the worker's environment variable that holds the API key (the key itself is never stored) */
+  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).max(100).optional(),
+  timeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
+  maxRetries: z.number().int().min(0).max(10).default(4),
+  concurrency: z.number().int().min(1).max(256).default(8),
+});
+
+export const ZOpenAIPolicy = ZOpenAIEndpoint.extend({
+  kind: z.literal("openai"),
+  temperature: z.number().min(0).max(2).default(0.7),
+  topP: z.number().gt(0).max(1).default(1),
+  maxTokens: z.number().int().min(16).max(32_768).default(1024),
+  /** model steps allowed per user turn (BFCL: 20) */
+  maxStepsPerTurn: z.number().int().min(1).max(50).default(20),
+});
+
+export const ZPolicyConfig = z.discriminatedUnion("kind", [ZSimulatedPolicy, ZOpenAIPolicy]);
+
+export const ZSynthesizerConfig = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("procedural") }),
+  ZOpenAIEndpoint.extend({ kind: z.literal("llm"), temperature: z.number().min(0).max(2).default(0.7) }),
+]);
+
+export const ZRunConfig = z
+  .object({
+    mode: z.enum(RUN_MODES).default("rods"),
+    datasetName: z.string().min(1).max(200).default("bfcl-v3"),
+    /** seed of every random choice of the run (shuffles, rollouts, synthesis) */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    epochs: z.number().int().min(1).max(1000).default(8),
+    /** rollouts per task per step (GRPO group size) */
+    k: z.number().int().min(2).max(128).default(16),
+    /** tasks per step */
+    batchSize: z.number().int().min(1).max(4096).default(100),
+    /** use only the first N train seeds (by category and scenario index, spread over categories); null = all */
+    limitSeeds: z.number().int().min(1).max(100_000).nullable().default(null),
+    alphaMinus: z.number().min(0).max(1).default(0.2),
+    alphaPlus: z.number().min(0).max(1).default(0.85),
+    /** boundary seeds per category per step */
+    seedQuotaPerCategory: z.number().int().min(0).max(1000).default(4),
+    /** a task that was a seed in the last `cooldownSteps` steps is not picked again */
+    cooldownSteps: z.number().int().min(0).max(1000).default(5),
+    /** K_max: config patches tried when a synthesized call fails for a patchable reason */
+    maxPatches: z.number().int().min(0).max(10).default(3),
+    /** P_max: synthesized tasks kept in the active pool at most */
+    pMax: z.number().int().min(0).max(100_000).default(400),
+    /** β: new tasks injected per epoch, as a fraction of the active pool */
+    beta: z.number().min(0).max(1).default(0.2),
+    burnInThreshold: z.number().min(0).max(1).default(0.2),
+    driftHigh: z.number().min(0).max(1).default(0.95),
+    driftLow: z.number().min(0).max(1).default(0.2),
+    /** observations of a task over which drift retirement averages r̄ */
+    driftWindow: z.number().int().min(1).max(100).default(2),
+    /** held-out evaluation every E epochs (and before the first and after the last) */
+    evalEveryEpochs: z.number().int().min(1).max(1000).default(2),
+    /** held-out tasks evaluated (test split); null = all */
+    evalLimit: z.number().int().min(1).max(100_000).nullable().default(null),
+    /** a step in which more than this fraction of rollouts fail for infrastructure reasons pauses the run */
+    pauseOnInfraFraction: z.number().min(0).max(1).default(0.5),
+    reviewPolicy: z.enum(["auto", "manual"]).default("auto"),
+    policy: ZPolicyConfig.default({ kind: "simulated", learningRate: 0.5, clip: 0.2, klCoef: 0, updateEpochs: 2 }),
+    synthesizer: ZSynthesizerConfig.default({ kind: "procedural" }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.alphaMinus > c.alphaPlus) ctx.addIssue({ code: "custom", path: ["alphaMinus"], message: "α− must not exceed α+" });
+    if (c.driftLow > c.driftHigh) ctx.addIssue({ code: "custom", path: ["driftLow"], message: "the low drift threshold must not exceed the high one" });
+  });
+
+export type TRunConfig = z.infer<typeof ZRunConfig>;
+export type TPolicyConfig = z.infer<typeof ZPolicyConfig>;
+export type TSynthesizerConfig = z.infer<typeof ZSynthesizerConfig>;
+
+/** What a mode switches on: the ablations and baselines of DESIGN.md §1 as flags the loop reads. */
+export function modeFlags(mode: RunMode) {
+  return {
+    synthesizes: mode !== "static",
+    /** random seeds instead of the boundary set */
+    isRandomSeeds: mode === "random_seeds",
+    /** rewards are binary success instead of progress */
+    isBinaryReward: mode === "binary_reward",
+    retires: mode !== "static" && mode !== "no_retirement",
+    /** synthesis runs only in the first epoch, then the pool is frozen */
+    isSingleRound: mode === "no_refresh",
+  };
+}
