@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/trpc-provider";
+import { UserMenu } from "@/components/ui/user-menu";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,17 +14,18 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="topbar">
-          <Link href="/" className="brand">
-            RODS
-          </Link>
-          <nav aria-label="Main">
-            <Link href="/tasks">Tasks</Link>
-          </nav>
-        </header>
-        <main>
-          <Providers>{children}</Providers>
-        </main>
+        <Providers>
+          <header className="topbar">
+            <Link href="/" className="brand">
+              RODS
+            </Link>
+            <nav aria-label="Main">
+              <Link href="/tasks">Tasks</Link>
+            </nav>
+            <UserMenu />
+          </header>
+          <main>{children}</main>
+        </Providers>
         <footer className="footer">BFCL multi-turn data, Apache-2.0, Berkeley Gorilla team.</footer>
       </body>
     </html>

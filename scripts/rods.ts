@@ -16,6 +16,9 @@ commands:
                                   default dataset: ${BFCL_DATASET} for the shipped data, else the folder name
   replay <file>                   execute call sequences (JSON lines) and print results and states per turn
   migrate                         apply pending database migrations
+  experiment --mode <mode> ...    run an experiment to the end (see: npm run rods -- experiment --help)
+  user create --email E --name N [--password P] [--admin]
+                                  create a user who can sign in
 `;
 
 /** The database a command uses: DATABASE_URL, the one a running `npm start` owns, or an embedded one of its own. */
@@ -77,6 +80,22 @@ async function main(argv: string[]): Promise<number> {
       });
       return failures ? 1 : 0;
     }
+    case "experiment": {
+      const { runExperiment, EXPERIMENT_USAGE } = await import("./experiment");
+      if (rest.includes("--help")) {
+        console.log(EXPERIMENT_USAGE);
+        return 0;
+      }
+      const database = await connect();
+      try {
+        return await runExperiment(rest);
+      } finally {
+        await disconnectDb();
+        await database.stop();
+      }
+    }
+    case "user":
+      return (await import("./user-cli")).userCommand(rest);
     case "migrate": {
       const database = await connect();
       console.log(database.appliedMigrations.length ? `applied ${database.appliedMigrations.join(", ")}` : "the database is up to date");

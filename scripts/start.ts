@@ -10,6 +10,7 @@ import { enqueue, startQueue } from "../server/jobs/queue";
 import { provideDatabase } from "../server/platform/database";
 import { projectRoot } from "../server/platform/paths";
 import { removeRuntimeInfo, writeRuntimeInfo } from "../server/platform/runtime-file";
+import { bootstrapAdminIfNone } from "../server/services/auth-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, countDatasetTasks, createImportRun } from "../server/services/import-service";
 
 const env = parseEnv();
@@ -80,6 +81,7 @@ process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
 
 try {
+  await bootstrapAdminIfNone({ db: getDb(), log, adminPassword: env.RODS_ADMIN_PASSWORD });
   const have = await countDatasetTasks({ db: getDb(), datasetName: BFCL_DATASET });
   if (have < countShippedEntries()) {
     const boss = await startQueue({ url: database.url, isWorker: false });

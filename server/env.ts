@@ -10,6 +10,8 @@ const ZEnv = z.object({
   RODS_HOME: z.string().default(".rods"),
   /** Worker concurrency for rollout jobs. */
   RODS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Password of the admin@rods.local account created on a database without users (else a random one is printed). */
+  RODS_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Seconds after which a worker that sent no heartbeat counts as down. */
   RODS_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).default(30),
 });

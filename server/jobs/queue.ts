@@ -34,11 +34,12 @@ export async function enqueue<N extends JobName>(boss: PgBoss, name: N, payload:
 export function jobSender(boss: PgBoss): JobSender {
   return {
     async send(name, payload, options = {}) {
-      await enqueue(boss, name, payload, {
-        singletonKey: options.singletonKey,
-        startAfter: options.startAfterSeconds,
-        expireInSeconds: options.expireInSeconds,
-      });
+      // pg-boss rejects keys that are present but undefined.
+      const sendOptions: PgBoss.SendOptions = {};
+      if (options.singletonKey !== undefined) sendOptions.singletonKey = options.singletonKey;
+      if (options.startAfterSeconds !== undefined) sendOptions.startAfter = options.startAfterSeconds;
+      if (options.expireInSeconds !== undefined) sendOptions.expireInSeconds = options.expireInSeconds;
+      await enqueue(boss, name, payload, sendOptions);
     },
   };
 }

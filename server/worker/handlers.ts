@@ -1,10 +1,18 @@
 // Job handlers: validate the payload again, then call one service.
 import type PgBoss from "pg-boss";
-import { JOBS, ZImportTasksPayload } from "../jobs/contract";
 import { getDb } from "../db";
+import { JOBS, ZEvaluatePayload, ZImportTasksPayload, ZRolloutGroupPayload, ZRunAdvancePayload, ZSynthesizePayload } from "../jobs/contract";
+import { jobSender } from "../jobs/queue";
+import { runEvaluation } from "../services/evaluation-service";
 import { importTaskFolder, updateImportProgress } from "../services/import-service";
+import { runRolloutGroup } from "../services/rollout-service";
+import { tickRun } from "../services/run-driver";
+import { runSynthesisAttempt } from "../services/synthesis-service";
+
+const POLL = { batchSize: 1, pollingIntervalSeconds: 0.5 };
 
 export async function registerHandlers(boss: PgBoss, { concurrency }: { concurrency: number }): Promise<void> {
+  const jobs = jobSender(boss);
   // Imports are rare and write in one transaction: one at a time is enough.
   await boss.work(JOBS.importTasks, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
     const payload = ZImportTasksPayload.parse(job!.data);
@@ -20,5 +28,36 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
     console.log(`[worker] imported ${summary.created} new tasks into ${summary.dataset} (${summary.unchanged} already there)`);
     return summary;
   });
-  void concurrency; // rollout and synthesis handlers use it
+
+  // One driver tick at a time per worker; ticks of one run are serialised by a row lock anyway.
+  await boss.work(JOBS.runAdvance, POLL, async ([job]) => {
+    const { runId } = ZRunAdvancePayload.parse(job!.data);
+    const outcome = await tickRun({ db: getDb(), jobs, runId });
+    if (outcome === "advanced") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId });
+    if (outcome === "waiting") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId, startAfterSeconds: 1 });
+    return { outcome };
+  });
+
+  // Rollout groups are fetched a few at a time so a fast policy is not paced by queue polling; a failed group fails
+  // the batch, and the retry skips the samples already stored.
+  for (let i = 0; i < concurrency; i++) {
+    await boss.work(JOBS.rolloutGroup, { batchSize: 8, pollingIntervalSeconds: 0.5 }, async (batch) => {
+      const payloads = batch.map((job) => ZRolloutGroupPayload.parse(job.data));
+      const results = await Promise.allSettled(payloads.map((p) => runRolloutGroup({ db: getDb(), ...p })));
+      // The last group of a step lets the driver finish the step without waiting for its next poll.
+      for (const runId of new Set(payloads.map((p) => p.runId))) await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId });
+      const failure = results.find((r) => r.status === "rejected");
+      if (failure) throw (failure as PromiseRejectedResult).reason;
+      return results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
+    });
+  }
+  await boss.work(JOBS.synthesize, POLL, async ([job]) => {
+    const { attemptId } = ZSynthesizePayload.parse(job!.data);
+    const result = await runSynthesisAttempt({ db: getDb(), attemptId });
+    return { outcome: result?.outcome ?? "skipped", errorType: result?.errorType };
+  });
+  await boss.work(JOBS.evaluate, POLL, async ([job]) => {
+    const payload = ZEvaluatePayload.parse(job!.data);
+    return { stored: await runEvaluation({ db: getDb(), ...payload }) };
+  });
 }

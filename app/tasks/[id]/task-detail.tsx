@@ -50,6 +50,7 @@ export function TaskDetail({ id }: { id: string }) {
           <span className="chip">ground truth not replayed yet</span>
         )}
       </div>
+      {t.structure ? <StructureCard structure={t.structure as unknown as StructureView} /> : null}
       <h2>Turns</h2>
       {turns.map((messages, i) => (
         <section key={i} className="turn" aria-label={`Turn ${i + 1}`}>
@@ -95,5 +96,45 @@ export function TaskDetail({ id }: { id: string }) {
       <h2>Initial configuration</h2>
       <pre aria-label="Initial configuration">{JSON.stringify(t.initialConfig, null, 2)}</pre>
     </>
+  );
+}
+
+interface StructureView {
+  turns: number;
+  classesPerTurn: string[][];
+  callsPerTurn: number[];
+  dependencies: { from: [number, number]; to: [number, number] }[];
+  dependencyDepth: number;
+}
+
+function StructureCard({ structure }: { structure: StructureView }) {
+  return (
+    <section className="card" aria-label="Structure profile">
+      <h2 style={{ marginTop: 0 }}>Structure profile</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Turn</th>
+            <th>API classes</th>
+            <th>Calls</th>
+          </tr>
+        </thead>
+        <tbody>
+          {structure.callsPerTurn.map((n, i) => (
+            <tr key={i}>
+              <td>{i + 1}</td>
+              <td>{(structure.classesPerTurn[i] ?? []).join(", ") || <span className="muted">none</span>}</td>
+              <td>{n}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">
+        Dependency depth {structure.dependencyDepth}
+        {structure.dependencies.length
+          ? ` · ${structure.dependencies.map((d) => `turn ${d.from[0] + 1} call ${d.from[1] + 1} → turn ${d.to[0] + 1} call ${d.to[1] + 1}`).join("; ")}`
+          : " · no call uses an earlier result"}
+      </p>
+    </section>
   );
 }

@@ -199,9 +199,8 @@ function clip(v: unknown, max = 300): string {
   return s === undefined ? "undefined" : s.length > max ? `${s.slice(0, max)}…(${s.length} chars)` : s;
 }
 
-/** A readable report: one table row per class, then every mismatch. */
-export function formatDifferentialReport(report: DifferentialReport): string {
-  const lines: string[] = [];
+/** The match table: one row per class (rates by trace source), then the sources that were not run. */
+export function formatMatchTable(report: DifferentialReport): string {
   const header = ["class", "gt results", "gt states", "fuzz results", "fuzz states", "probe results", "probe state_changed"];
   const rows = report.classes.map((c) =>
     c.unavailable
@@ -210,16 +209,26 @@ export function formatDifferentialReport(report: DifferentialReport): string {
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join(" | ");
-  lines.push(fmt(header), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.map(fmt));
+  const lines = [fmt(header), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.map(fmt)];
   for (const [source, why] of Object.entries(report.skipped)) lines.push(`skipped ${source}: ${why}`);
-  if (report.mismatches.length > 0) lines.push("", `${report.mismatches.length} mismatches:`);
-  for (const m of report.mismatches) {
-    const where = `[${m.source}] ${m.className} ${m.id} turn ${m.turn}`;
-    if (m.kind === "state") {
-      const diffs = (m.differences ?? []).map((d) => `${d.path}: expected ${clip(d.expected, 160)}, got ${clip(d.actual, 160)}`);
-      lines.push(`${where} state: ${diffs.join("; ")}`);
-    } else if (m.kind === "load") lines.push(`${where} load failed: ${clip(m.actual)}`);
-    else lines.push(`${where} ${m.kind} of ${clip(m.call, 200)}\n    expected: ${clip(m.expected)}\n    actual:   ${clip(m.actual)}`);
+  return lines.join("\n");
+}
+
+/** One mismatch, readable: where it is, then the differing paths (state) or the expected and actual result. */
+export function formatMismatch(m: Mismatch): string {
+  const where = `[${m.source}] ${m.className} ${m.id} turn ${m.turn}`;
+  if (m.kind === "state") {
+    const diffs = (m.differences ?? []).map((d) => `${d.path}: expected ${clip(d.expected, 160)}, got ${clip(d.actual, 160)}`);
+    return `${where} state: ${diffs.join("; ")}`;
   }
+  if (m.kind === "load") return `${where} load failed: ${clip(m.actual)}`;
+  return `${where} ${m.kind} of ${clip(m.call, 200)}\n    expected: ${clip(m.expected)}\n    actual:   ${clip(m.actual)}`;
+}
+
+/** A readable report: one table row per class, then every mismatch. */
+export function formatDifferentialReport(report: DifferentialReport): string {
+  const lines = [formatMatchTable(report)];
+  if (report.mismatches.length > 0) lines.push("", `${report.mismatches.length} mismatches:`);
+  for (const m of report.mismatches) lines.push(formatMismatch(m));
   return lines.join("\n");
 }

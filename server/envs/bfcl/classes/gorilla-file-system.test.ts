@@ -1,13 +1,9 @@
+// Unit tests of GorillaFileSystem; the replay of the reference traces, for every class, is ../differential.test.ts.
 import { describe, expect, it } from "vitest";
 import { createBfclEnvironment } from "../bfcl-env";
-import { formatDifferentialReport, matchRate, runDifferential, type DifferentialReport, type TraceSource } from "../differential";
-import { sharedTraceDir } from "../traces";
 import { createGorillaFileSystem } from "./gorilla-file-system";
 
 const CLASS = "GorillaFileSystem";
-
-/** Mismatches we accept, by "<source> <id> <call>" prefix, with the reason. None are known. */
-const TOLERATED: ReadonlyArray<{ key: string; why: string }> = [];
 
 function fsEnv(root: Record<string, unknown>, longContext = false) {
   return createBfclEnvironment({ involvedClasses: [CLASS], initialConfig: { [CLASS]: { root } }, longContext });
@@ -79,31 +75,4 @@ describe("GorillaFileSystem", () => {
     expect(JSON.stringify(fs.publicState())).toBe(before);
     expect(fs.tools.pwd({})).toEqual({ current_working_directory: "/alex/docs" });
   });
-});
-
-describe("GorillaFileSystem differential check against the reference traces", () => {
-  const shared = sharedTraceDir();
-  if (!shared) {
-    it.skip("fuzz_a and probe_a need /work/shared/bfcl/traces (or RODS_BFCL_TRACES)", () => {});
-  }
-  const sources: TraceSource[] = shared ? ["gt", "fuzz", "probe"] : ["gt"];
-  let report: DifferentialReport | undefined;
-  const getReport = () => {
-    if (!report) {
-      report = runDifferential({ classes: [CLASS], sources });
-      const tolerated = report.mismatches.filter((m) => TOLERATED.some((t) => `${m.source} ${m.id} ${m.call ?? ""}`.startsWith(t.key)));
-      console.log(formatDifferentialReport(report));
-      console.log(`tolerated mismatches: ${tolerated.length === 0 ? "none" : tolerated.map((m) => `${m.id} ${m.call}`).join("; ")}`);
-    }
-    return report;
-  };
-  const required: Record<TraceSource, number> = { gt: 1, fuzz: 0.99, probe: 0.99 };
-  for (const source of sources) {
-    it(`matches ${source} traces (required ${required[source] * 100}%)`, () => {
-      const r = getReport().classes[0];
-      expect(r.unavailable).toBeUndefined();
-      expect(matchRate(r.results[source])).toBeGreaterThanOrEqual(required[source]);
-      expect(matchRate(r.states[source])).toBeGreaterThanOrEqual(required[source]);
-    }, 300_000);
-  }
 });

@@ -1,43 +1,8 @@
-// Differential test of TicketAPI against the reference traces, through the shared harness (../differential), plus
-// snapshot/restore checks. Prints the class's match rates and every mismatch, tolerated or not.
+// Unit tests of TicketAPI; the replay of the reference traces, for every class, is ../differential.test.ts.
 import { describe, expect, it } from "vitest";
-import { formatDifferentialReport, matchRate, runDifferential, type Mismatch } from "../differential";
-import { sharedTraceDir } from "../traces";
 import { createTicketAPI } from "./ticket-api";
 
 const CLASS = "TicketAPI";
-
-/** Mismatches we accept, each with the reason. */
-const TOLERATED: { why: string; matches: (m: Mismatch) => boolean }[] = [];
-
-describe(`${CLASS} differential check`, () => {
-  if (!sharedTraceDir()) {
-    it.skip("needs /work/shared/bfcl/traces (fuzz_a, probe_a) or RODS_BFCL_TRACES", () => {});
-    return;
-  }
-  it("matches the reference traces", () => {
-    const report = runDifferential({ classes: [CLASS] });
-    const mine = report.classes.find((c) => c.className === CLASS);
-    if (!mine) throw new Error(`no report for ${CLASS}`);
-    const untolerated = report.mismatches.filter((m) => !TOLERATED.some((t) => t.matches(m)));
-    const tolerated = report.mismatches.filter((m) => TOLERATED.some((t) => t.matches(m)));
-    console.log(
-      [
-        formatDifferentialReport(report),
-        `tolerated mismatches: ${tolerated.length}`,
-        ...TOLERATED.map((t) => `  - ${t.why}: ${tolerated.filter((m) => t.matches(m)).map((m) => `${m.id} turn ${m.turn} ${m.kind}`).join(", ") || "none"}`),
-      ].join("\n"),
-    );
-    expect(mine.unavailable).toBeUndefined();
-    expect(untolerated).toEqual([]);
-    expect(matchRate(mine.results.gt)).toBe(1);
-    expect(matchRate(mine.states.gt)).toBe(1);
-    for (const source of ["fuzz", "probe"] as const) {
-      expect(matchRate(mine.results[source])).toBeGreaterThanOrEqual(0.99);
-      expect(matchRate(mine.states[source])).toBeGreaterThanOrEqual(0.99);
-    }
-  }, 300_000);
-});
 
 describe(`${CLASS} snapshot/restore`, () => {
   it("restores the queue, counter and user", () => {

@@ -1,0 +1,128 @@
+// The GRPO update of the simulated learner: group-normalised advantages, a PPO-style clipped ratio against the
+// behaviour log-probabilities, an optional KL penalty towards the initial parameters. See README.md "Update".
+import { decisionKeys, isCorrect, ZSimulatedBehaviour } from "./behaviour";
+import { bernoulliKl, bernoulliLogProb, sigmoid } from "./math";
+import { isTaskKey, type LogitTable } from "./params";
+
+export interface UpdateConfig {
+  learningRate: number;
+  clip: number;
+  klCoef: number;
+  updateEpochs: number;
+}
+
+export interface UpdateGroup {
+  rollouts: { behaviour: unknown; reward: number }[];
+}
+
+export interface UpdateStats {
+  groups: number;
+  /** groups whose rewards were all equal: no advantage, no gradient */
+  zeroVarianceGroups: number;
+  /** decisions that carried gradient (those of groups with reward variance) */
+  decisions: number;
+  /** mean |advantage| over all rollouts of the step (zero-variance groups count as 0) */
+  meanAbsAdvantage: number;
+  /** share of decision evaluations, over all passes, whose ratio was clipped */
+  clippedFraction: number;
+  /** mean KL(current ‖ initial) of the step's decisions, after the update */
+  klToInit: number;
+}
+
+const ADVANTAGE_EPS = 1e-6;
+
+/**
+ * Step gains relative to the learning rate. A task's own logits are trained only by its K rollouts once an epoch,
+ * the shared skill logits (global, function, category, depth) by every rollout of every step: the two gains set
+ * how fast a task is memorised against how fast skills generalise to unseen tasks (calibrated, README.md).
+ */
+export const GAIN = { task: 16, skill: 0.35 } as const;
+
+function gainOf(key: string): number {
+  return isTaskKey(key) ? GAIN.task : GAIN.skill;
+}
+
+interface FlatDecision {
+  keys: string[];
+  /** 1 / decisions of its rollout: each rollout weighs the same whatever its length (GRPO's per-sequence mean) */
+  weight: number;
+  isOne: boolean;
+  offset: number;
+  logp: number;
+  advantage: number;
+}
+
+function logitOf(table: LogitTable, keys: readonly string[], offset: number, initial = false): number {
+  let z = offset;
+  for (const k of keys) z += initial ? table.init(k) : table.get(k);
+  return z;
+}
+
+/** Mutates `table`. */
+export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], config: UpdateConfig): UpdateStats {
+  const active: FlatDecision[] = [];
+  const every: FlatDecision[] = [];
+  // Rollouts of the step that used each logit: each logit moves by the mean gradient of the rollouts that used it.
+  const users = new Map<string, number>();
+  let zeroVarianceGroups = 0;
+  let rollouts = 0;
+  let absAdvantage = 0;
+
+  for (const group of groups) {
+    const rewards = group.rollouts.map((r) => r.reward);
+    const mean = rewards.reduce((a, b) => a + b, 0) / Math.max(1, rewards.length);
+    const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / Math.max(1, rewards.length));
+    const isZeroVariance = rewards.length < 2 || std < 1e-12;
+    if (isZeroVariance) zeroVarianceGroups++;
+    for (const r of group.rollouts) {
+      const parsed = ZSimulatedBehaviour.safeParse(r.behaviour);
+      if (!parsed.success) throw new Error(`the simulated learner cannot update from this behaviour record: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+      const b = parsed.data;
+      const advantage = isZeroVariance ? 0 : (r.reward - mean) / (std + ADVANTAGE_EPS);
+      rollouts++;
+      absAdvantage += Math.abs(advantage);
+      const used = new Set<string>();
+      for (const [fn, action, offset, logp] of b.d) {
+        const keys = decisionKeys(b, fn);
+        for (const k of keys) used.add(k);
+        const d = { keys, weight: 1 / b.d.length, isOne: isCorrect(action), offset, logp, advantage };
+        every.push(d);
+        if (!isZeroVariance) active.push(d);
+      }
+      for (const k of used) users.set(k, (users.get(k) ?? 0) + 1);
+    }
+  }
+
+  let evaluations = 0;
+  let clipped = 0;
+  for (let epoch = 0; epoch < config.updateEpochs && active.length > 0; epoch++) {
+    const grad = new Map<string, number>();
+    for (const d of active) {
+      const z = logitOf(table, d.keys, d.offset);
+      const p = sigmoid(z);
+      const ratio = Math.exp(bernoulliLogProb(z, d.isOne) - d.logp);
+      evaluations++;
+      // The clipped surrogate min(r·A, clip(r)·A) has zero gradient once the ratio has left the trust region in the
+      // direction the advantage pushes.
+      const isClipped = (d.advantage > 0 && ratio > 1 + config.clip) || (d.advantage < 0 && ratio < 1 - config.clip);
+      let g = 0;
+      if (isClipped) clipped++;
+      else g = d.weight * d.advantage * ratio * ((d.isOne ? 1 : 0) - p); // ∂(r·A)/∂z = A·r·∂log π(a)/∂z
+      if (config.klCoef > 0) g -= d.weight * config.klCoef * p * (1 - p) * (z - logitOf(table, d.keys, d.offset, true)); // −β ∂KL/∂z
+      if (g === 0) continue;
+      for (const k of d.keys) grad.set(k, (grad.get(k) ?? 0) + g);
+    }
+    for (const [k, g] of grad) table.add(k, (gainOf(k) * config.learningRate * g) / users.get(k)!);
+  }
+
+  let kl = 0;
+  for (const d of every) kl += bernoulliKl(logitOf(table, d.keys, d.offset), logitOf(table, d.keys, d.offset, true));
+  return {
+    groups: groups.length,
+    zeroVarianceGroups,
+    decisions: active.length,
+    meanAbsAdvantage: rollouts ? absAdvantage / rollouts : 0,
+    clippedFraction: evaluations ? clipped / evaluations : 0,
+    klToInit: every.length ? kl / every.length : 0,
+  };
+}

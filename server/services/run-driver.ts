@@ -1,0 +1,313 @@
+// The run driver: one tick advances a run by one move (plan an epoch, fan out a step, finish a step, close an
+// epoch, finish the run). Ticks are serialised per run by a row lock, and every write is keyed so that a tick
+// repeated after a crash changes nothing twice.
+import type { Db } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { JOBS, type JobSender } from "../jobs/contract";
+import { planInjection, planRetirements, epochOrder, batchesOf } from "../rods/buffer";
+import { modeFlags, type TRunConfig } from "../rods/config";
+import { selectSeeds } from "../rods/seeds";
+import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
+import { createRng, hashSeed } from "../rods/random";
+import { updatePolicyAfterStep } from "./policy-store";
+
+type Tx = Prisma.TransactionClient;
+
+/** Seconds a rolling step may miss groups before their jobs are sent again (a killed worker's jobs). */
+const RESEND_AFTER_SECONDS = 45;
+
+export type TickOutcome = "idle" | "waiting" | "advanced" | "completed";
+
+async function lockRun(tx: Tx, runId: string) {
+  await tx.$queryRaw`SELECT id FROM "Run" WHERE id = ${runId} FOR UPDATE`;
+  return tx.run.findUniqueOrThrow({
+    where: { id: runId },
+    select: { id: true, status: true, config: true, currentEpoch: true, currentStep: true, policyVersion: true, datasetId: true },
+  });
+}
+
+export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; runId: string }): Promise<TickOutcome> {
+  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, currentEpoch: true, currentStep: true } });
+  if (!run || (run.status !== "queued" && run.status !== "running")) return "idle";
+  const config = run.config as unknown as TRunConfig;
+  if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
+
+  if (run.currentEpoch >= config.epochs) return finishRun({ db, jobs, runId, config, finalStep: run.currentStep });
+
+  const steps = await db.step.findMany({
+    where: { runId, epoch: run.currentEpoch },
+    select: { index: true, status: true, taskIds: true, rollingSince: true },
+    orderBy: { index: "asc" },
+  });
+  if (steps.length === 0) {
+    await planEpoch({ db, jobs, runId, config });
+    return "advanced";
+  }
+  const step = steps.find((s) => s.status !== "done");
+  if (!step) {
+    await closeEpoch({ db, jobs, runId });
+    return "advanced";
+  }
+  if (step.status === "pending") {
+    await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
+    await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+    return "waiting";
+  }
+  const complete = await completedGroups({ db, runId, stepIndex: step.index, k: config.k });
+  if (complete.size < step.taskIds.length) {
+    const age = (Date.now() - (step.rollingSince?.getTime() ?? 0)) / 1000;
+    if (age > RESEND_AFTER_SECONDS) {
+      await db.step.update({ where: { runId_index: { runId, index: step.index } }, data: { rollingSince: new Date() } });
+      await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds.filter((t) => !complete.has(t)), config });
+    }
+    return "waiting";
+  }
+  await finishStep({ db, jobs, runId, stepIndex: step.index });
+  return "advanced";
+}
+
+function groupExpirySeconds(config: TRunConfig): number {
+  // A killed worker's job is retried once it expires: short for the simulated learner, long for real models.
+  return config.policy.kind === "simulated" ? 60 : 3600;
+}
+
+async function sendGroups({ jobs, runId, stepIndex, taskIds, config }: { jobs: JobSender; runId: string; stepIndex: number; taskIds: string[]; config: TRunConfig }) {
+  const expireInSeconds = groupExpirySeconds(config);
+  await Promise.all(
+    taskIds.map((taskId) => jobs.send(JOBS.rolloutGroup, { runId, stepIndex, taskId }, { singletonKey: `${runId}:${stepIndex}:${taskId}`, expireInSeconds })),
+  );
+}
+
+/** Tasks of a step whose K rollouts are all stored (infrastructure failures count as stored). */
+async function completedGroups({ db, runId, stepIndex, k }: { db: Db; runId: string; stepIndex: number; k: number }): Promise<Set<string>> {
+  const rows = await db.rollout.groupBy({ by: ["taskId"], where: { runId, stepIndex }, _count: { _all: true } });
+  return new Set(rows.filter((r) => r._count._all >= k).map((r) => r.taskId));
+}
+
+async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig }) {
+  const isFirst = await db.$transaction(async (tx) => {
+    const run = await lockRun(tx, runId);
+    const existing = await tx.step.count({ where: { runId, epoch: run.currentEpoch } });
+    if (existing > 0) return false;
+    const active = await tx.poolEntry.findMany({ where: { runId, state: "active" }, select: { taskId: true }, orderBy: { taskId: "asc" } });
+    const order = epochOrder({ taskIds: active.map((a) => a.taskId), epoch: run.currentEpoch, runSeed: config.seed });
+    const batches = batchesOf(order, config.batchSize);
+    await tx.step.createMany({
+      data: batches.map((taskIds, i) => ({ runId, index: run.currentStep + i, epoch: run.currentEpoch, stepInEpoch: i, taskIds })),
+      skipDuplicates: true,
+    });
+    const done = await tx.step.count({ where: { runId, status: "done" } });
+    await tx.run.update({ where: { id: runId }, data: { totalSteps: done + batches.length * (config.epochs - run.currentEpoch) } });
+    return run.currentEpoch === 0;
+  });
+  if (isFirst) await jobs.send(JOBS.evaluate, { runId, stepIndex: 0, epoch: 0 }, { singletonKey: `${runId}:0` });
+}
+
+interface StepRollout {
+  taskId: string;
+  sample: number;
+  reward: number | null;
+  success: boolean | null;
+  infraError: string | null;
+  behaviour: unknown;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSender; runId: string; stepIndex: number }) {
+  const seedsToSynthesize = await db.$transaction(
+    async (tx) => {
+      const run = await lockRun(tx, runId);
+      const config = run.config as unknown as TRunConfig;
+      const flags = modeFlags(config.mode);
+      const step = await tx.step.findUniqueOrThrow({ where: { runId_index: { runId, index: stepIndex } }, select: { status: true, taskIds: true, epoch: true } });
+      if (step.status === "done") return [];
+      const rollouts: StepRollout[] = await tx.rollout.findMany({
+        where: { runId, stepIndex },
+        select: { taskId: true, sample: true, reward: true, success: true, infraError: true, behaviour: true, tokensIn: true, tokensOut: true },
+        orderBy: [{ taskId: "asc" }, { sample: "asc" }],
+      });
+      const entries = await tx.poolEntry.findMany({ where: { runId, taskId: { in: step.taskIds } }, select: { taskId: true, isSeed: true, lastSeedStep: true } });
+      const entryOf = new Map(entries.map((e) => [e.taskId, e]));
+      const tasks = await tx.task.findMany({ where: { id: { in: step.taskIds } }, select: { id: true, category: true } });
+      const categoryOf = new Map(tasks.map((t) => [t.id, t.category]));
+
+      // Training reward per rollout: progress reward, or binary success in the binary_reward ablation.
+      const byTask = new Map<string, StepRollout[]>();
+      for (const r of rollouts) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), r]);
+      const rewardOf = (r: StepRollout) => trainingReward({ progressReward: r.reward ?? 0, success: r.success === true }, flags.isBinaryReward);
+      const stats = step.taskIds.map((taskId) => {
+        const group = (byTask.get(taskId) ?? []).filter((r) => r.infraError === null);
+        const rewards = group.map(rewardOf);
+        const s = groupStats(rewards);
+        return {
+          taskId,
+          group,
+          rewards,
+          ...s,
+          region: regionOf(s.mean, config),
+          infraFailures: (byTask.get(taskId) ?? []).length - group.length,
+          isSeed: entryOf.get(taskId)?.isSeed ?? true,
+        };
+      });
+      const scored = stats.filter((s) => s.rewards.length > 0);
+      await tx.taskStepStat.createMany({
+        data: scored.map((s) => ({
+          runId,
+          stepIndex,
+          taskId: s.taskId,
+          rewards: s.rewards,
+          successes: s.group.filter((r) => r.success).length,
+          mean: s.mean,
+          variance: s.variance,
+          phi: s.phi,
+          region: s.region,
+          infraFailures: s.infraFailures,
+        })),
+        skipDuplicates: true,
+      });
+      const agg = stepAggregates(scored.map((s) => ({ taskId: s.taskId, rewards: s.rewards, isSeed: s.isSeed })), config);
+      const infraFailures = rollouts.filter((r) => r.infraError !== null).length;
+      if (scored.length) {
+        const values = Prisma.join(scored.map((s) => Prisma.sql`(${s.taskId}, ${s.mean}::double precision)`));
+        await tx.$executeRaw`
+          UPDATE "PoolEntry" p SET "lastMean" = v.mean, "firstMean" = COALESCE(p."firstMean", v.mean), "updatedAt" = now()
+          FROM (VALUES ${values}) AS v(task_id, mean) WHERE p."runId" = ${runId} AND p."taskId" = v.task_id`;
+      }
+
+      const newVersion = await updatePolicyAfterStep({
+        tx,
+        runId,
+        stepIndex,
+        config,
+        policyVersion: run.policyVersion,
+        groups: scored.map((s) => ({ rollouts: s.group.map((r) => ({ behaviour: r.behaviour, reward: rewardOf(r) })) })),
+      });
+
+      const isInfraHeavy = rollouts.length > 0 && infraFailures / rollouts.length > config.pauseOnInfraFraction;
+      await tx.step.update({
+        where: { runId_index: { runId, index: stepIndex } },
+        data: {
+          status: "done",
+          finishedAt: new Date(),
+          numTasks: step.taskIds.length,
+          numRollouts: rollouts.length,
+          infraFailures,
+          meanReward: scored.length ? agg.meanReward : null,
+          informativeFraction: scored.length ? agg.informativeFraction : null,
+          meanPhi: scored.length ? agg.meanPhi : null,
+          gradConcentration: scored.length ? agg.gradConcentration : null,
+          regions: agg.regions as unknown as Prisma.InputJsonValue,
+          tokensIn: rollouts.reduce((n, r) => n + r.tokensIn, 0),
+          tokensOut: rollouts.reduce((n, r) => n + r.tokensOut, 0),
+          policyVersion: run.policyVersion,
+        },
+      });
+
+      let seeds: string[] = [];
+      if (flags.synthesizes && (!flags.isSingleRound || step.epoch === 0)) {
+        seeds = selectSeeds({
+          candidates: scored.map((s) => ({
+            taskId: s.taskId,
+            category: categoryOf.get(s.taskId) ?? "unknown",
+            mean: s.mean,
+            phi: s.phi,
+            region: s.region,
+            lastSeedStep: entryOf.get(s.taskId)?.lastSeedStep ?? null,
+          })),
+          step: stepIndex,
+          quotaPerCategory: config.seedQuotaPerCategory,
+          cooldownSteps: config.cooldownSteps,
+          isRandom: flags.isRandomSeeds,
+          rng: createRng(hashSeed(config.seed, "seeds", stepIndex)),
+        });
+        if (seeds.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: seeds } }, data: { lastSeedStep: stepIndex } });
+      }
+      const attempts = [];
+      for (const seedTaskId of seeds) {
+        attempts.push(
+          await tx.synthesisAttempt.create({ data: { runId, stepIndex, seedTaskId, backend: config.synthesizer.kind }, select: { id: true } }),
+        );
+      }
+      await tx.run.update({
+        where: { id: runId },
+        data: {
+          currentStep: stepIndex + 1,
+          policyVersion: newVersion,
+          ...(isInfraHeavy
+            ? { status: "paused", statusReason: `Paused: ${infraFailures} of ${rollouts.length} rollouts of step ${stepIndex} failed for infrastructure reasons (see the trajectories). Resume when the policy server is healthy.` }
+            : {}),
+        },
+      });
+      return attempts.map((a) => a.id);
+    },
+    { timeout: 120_000 },
+  );
+  await Promise.all(seedsToSynthesize.map((attemptId) => jobs.send(JOBS.synthesize, { runId, attemptId }, { singletonKey: attemptId })));
+}
+
+async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId: string }) {
+  const evaluation = await db.$transaction(
+    async (tx) => {
+      const run = await lockRun(tx, runId);
+      const config = run.config as unknown as TRunConfig;
+      const flags = modeFlags(config.mode);
+      const pending = await tx.step.count({ where: { runId, epoch: run.currentEpoch, status: { not: "done" } } });
+      if (pending > 0) return null;
+      const epoch = run.currentEpoch;
+      if (flags.retires) {
+        const active = await tx.poolEntry.findMany({ where: { runId, state: "active" }, select: { taskId: true, isSeed: true, enteredEpoch: true } });
+        const stats = await tx.taskStepStat.findMany({
+          where: { runId, taskId: { in: active.map((a) => a.taskId) } },
+          select: { taskId: true, mean: true, phi: true, stepIndex: true },
+          orderBy: { stepIndex: "asc" },
+        });
+        const observations = new Map<string, number[]>();
+        const lastPhi = new Map<string, number>();
+        for (const s of stats) {
+          observations.set(s.taskId, [...(observations.get(s.taskId) ?? []), s.mean]);
+          lastPhi.set(s.taskId, s.phi);
+        }
+        const retirements = planRetirements({
+          entries: active.map((a) => ({ taskId: a.taskId, isSeed: a.isSeed, enteredEpoch: a.enteredEpoch ?? 0, observations: observations.get(a.taskId) ?? [] })),
+          burnInThreshold: config.burnInThreshold,
+          driftHigh: config.driftHigh,
+          driftLow: config.driftLow,
+          driftWindow: config.driftWindow,
+          pMax: config.pMax,
+          phiOf: (taskId) => lastPhi.get(taskId) ?? 0,
+        });
+        for (const reason of ["burn_in", "mastered", "unsolvable", "pruned"] as const) {
+          const ids = retirements.filter((r) => r.reason === reason).map((r) => r.taskId);
+          if (ids.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: ids }, state: "active" }, data: { state: "retired", retireReason: reason, leftEpoch: epoch } });
+        }
+      }
+      if (flags.synthesizes) {
+        const staged = await tx.poolEntry.findMany({
+          where: { runId, state: "staged", task: { reviewState: { in: ["none", "approved"] } } },
+          select: { taskId: true, stagedStep: true },
+          orderBy: [{ stagedStep: "asc" }, { taskId: "asc" }],
+        });
+        const activeCount = await tx.poolEntry.count({ where: { runId, state: "active" } });
+        const activeSynthesizedCount = await tx.poolEntry.count({ where: { runId, state: "active", isSeed: false } });
+        const plan = planInjection({ staged: staged.map((s) => ({ taskId: s.taskId, stagedStep: s.stagedStep ?? 0 })), activeCount, activeSynthesizedCount, beta: config.beta, pMax: config.pMax });
+        if (plan.inject.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: plan.inject }, state: "staged" }, data: { state: "active", enteredEpoch: epoch + 1 } });
+      }
+      await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
+      const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
+      return isEvalEpoch ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
+    },
+    { timeout: 120_000 },
+  );
+  if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
+}
+
+async function finishRun({ db, jobs, runId, config, finalStep }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; finalStep: number }): Promise<TickOutcome> {
+  const evaluated = await db.evaluation.count({ where: { runId, stepIndex: finalStep } });
+  if (evaluated === 0) {
+    await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: config.epochs }, { singletonKey: `${runId}:${finalStep}` });
+    return "waiting";
+  }
+  await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  return "completed";
+}

@@ -1,0 +1,120 @@
+// Checks on the user text of a synthesized task (both backends): it must not name tools or parameter
+// identifiers, must not carry template debris, and (the heuristic judge) must state every value its calls need
+// unless an earlier result or turn already supplies it.
+import { BFCL_CLASSES, funcDocs } from "../../envs/bfcl/data";
+import { resultMentions } from "../../envs/bfcl/structure";
+import { ID_NOUNS, isImpliedArg } from "./arg-words";
+import type { ExecutedCall } from "./model";
+
+let toolNames: string[] | undefined;
+let paramIdentifiers: Set<string> | undefined;
+function vocabulary() {
+  if (!toolNames || !paramIdentifiers) {
+    toolNames = [];
+    paramIdentifiers = new Set();
+    for (const cls of BFCL_CLASSES) {
+      for (const doc of funcDocs(cls)) {
+        toolNames.push(doc.name);
+        for (const p of Object.keys(doc.parameters.properties ?? {})) {
+          // Plain words ("source", "amount") are ordinary English; identifiers are snake_case or camelCase.
+          if (p.includes("_") || /[a-z][A-Z]/.test(p)) paramIdentifiers.add(p);
+        }
+      }
+    }
+  }
+  return { toolNames, paramIdentifiers };
+}
+
+/** Tool names that are everyday English words: a sentence may use them ("sort", "add"); templates do not. */
+export const ENGLISH_TOOL_NAMES: ReadonlySet<string> = new Set([
+  "add", "sort", "find", "touch", "tail", "echo", "mean", "power", "comment", "mention", "divide", "multiply", "subtract", "percentage", "logarithm",
+]);
+
+function stringLeaves(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => stringLeaves(v, out));
+  else if (value && typeof value === "object") Object.values(value as Record<string, unknown>).forEach((v) => stringLeaves(v, out));
+  return out;
+}
+
+/** Tool names and parameter identifiers in `text` once the calls' own argument values are blanked out. */
+export function leakedNames(text: string, calls: readonly ExecutedCall[], options: { isStrict?: boolean } = {}): string[] {
+  const { toolNames: tools, paramIdentifiers: params } = vocabulary();
+  let masked = text;
+  const values = calls.flatMap((c) => stringLeaves(c.args)).filter((v) => v.length > 0).sort((a, b) => b.length - a.length);
+  for (const v of values) masked = masked.split(v).join(" ");
+  const tokens = new Set((masked.match(/[A-Za-z0-9_]+/g) ?? []).map((t) => t.toLowerCase()));
+  const found: string[] = [];
+  for (const name of tools) {
+    if (!options.isStrict && ENGLISH_TOOL_NAMES.has(name)) continue;
+    if (tokens.has(name.toLowerCase())) found.push(name);
+  }
+  for (const p of params) if (tokens.has(p.toLowerCase())) found.push(p);
+  return found;
+}
+
+const DEBRIS = /\{\w*\}|\$\{|\bundefined\b|\bNaN\b|\[object |\bnull\b/;
+
+export function hasTemplateDebris(text: string): boolean {
+  return DEBRIS.test(text);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** True when the text states the value: a string verbatim, a number as a whole number token. */
+export function textStates(text: string, value: string | number): boolean {
+  if (typeof value === "string") return text.includes(value);
+  const plain = text.replace(/(\d),(?=\d{3}\b)/g, "$1");
+  const forms = [String(value), Number.isInteger(value) ? `${value}.0` : value.toFixed(2)];
+  return forms.some((f) => new RegExp(`(?<![\\d.])${escapeRegExp(f)}(?![\\d])`).test(plain));
+}
+
+/** Values a call needs the user to state: string (at least 2 characters) and number leaves, implied ones left out. */
+export function neededValues(call: ExecutedCall): { param: string; value: string | number }[] {
+  const out: { param: string; value: string | number }[] = [];
+  const visit = (param: string, v: unknown) => {
+    if (typeof v === "number") out.push({ param, value: v });
+    else if (typeof v === "string" && v.trim().length >= 2) out.push({ param, value: v });
+    else if (Array.isArray(v)) v.forEach((x) => visit(param, x));
+    else if (v && typeof v === "object") Object.values(v as Record<string, unknown>).forEach((x) => visit(param, x));
+  };
+  for (const [param, value] of Object.entries(call.args)) if (!isImpliedArg(call.name, param, value)) visit(param, value);
+  return out;
+}
+
+export interface TurnText {
+  text: string;
+  calls: readonly ExecutedCall[];
+}
+
+/**
+ * The heuristic judge: every turn that acts has text, no template debris, and each needed value is stated in
+ * this or an earlier turn. Ids (tokens, booking, order, ticket, tweet, card and user ids) may instead come from the
+ * result of an earlier call: users refer to them ("that booking") rather than type them.
+ */
+export function heuristicVerdict(turns: readonly TurnText[]): { isAccepted: boolean; score: number; reasons: string[] } {
+  const reasons: string[] = [];
+  let checks = 0;
+  let passed = 0;
+  const results: string[] = [];
+  let textSoFar = "";
+  turns.forEach((turn, t) => {
+    checks++;
+    if (turn.text.trim() === "") reasons.push(`turn ${t + 1} has no text`);
+    else if (hasTemplateDebris(turn.text)) reasons.push(`turn ${t + 1} contains template debris`);
+    else passed++;
+    textSoFar += `\n${turn.text}`;
+    for (const call of turn.calls) {
+      for (const { param, value } of neededValues(call)) {
+        checks++;
+        const isFromResult = param in ID_NOUNS && results.some((r) => resultMentions(r, String(value)));
+        if (textStates(textSoFar, value) || isFromResult) passed++;
+        else reasons.push(`turn ${t + 1}: the text never gives ${param}=${JSON.stringify(value)} needed by ${call.name}`);
+      }
+      results.push(call.result);
+    }
+  });
+  return { isAccepted: reasons.length === 0, score: checks ? Math.round((passed / checks) * 1000) / 1000 : 1, reasons };
+}
