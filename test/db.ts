@@ -12,7 +12,17 @@ export function testDb() {
 
 /** Empties the data tables (not the migrations table), so each file starts from a known state. */
 export async function resetData(db: ReturnType<typeof getDb>) {
-  await db.$executeRawUnsafe(
-    `TRUNCATE "Review","SynthesisAttempt","Rollout","TaskStepStat","Step","PoolEntry","Evaluation","PolicyCheckpoint","Run","Task","Dataset","ImportRun","WorkerHeartbeat","ApiKey","Session","User" CASCADE`,
-  );
+  // Jobs of an earlier file may still be finishing; a deadlock with them is retried rather than failing the suite.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.$executeRawUnsafe(
+        `TRUNCATE "Review","SynthesisAttempt","Rollout","TaskStepStat","Step","PoolEntry","Evaluation","PolicyCheckpoint","Run","Task","Dataset","ImportRun","WorkerHeartbeat","ApiKey","Session","User" CASCADE`,
+      );
+      await db.$executeRawUnsafe(`DELETE FROM pgboss.job`).catch(() => {});
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !String(error).includes("40P01")) throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
 }

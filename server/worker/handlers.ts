@@ -51,10 +51,22 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
       return results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
     });
   }
-  await boss.work(JOBS.synthesize, POLL, async ([job]) => {
-    const { attemptId } = ZSynthesizePayload.parse(job!.data);
-    const result = await runSynthesisAttempt({ db: getDb(), attemptId });
-    return { outcome: result?.outcome ?? "skipped", errorType: result?.errorType };
+  // Synthesis attempts are short and CPU-bound: several per fetch, one after another, so the queue's polling does
+  // not become the pace of synthesis.
+  await boss.work(JOBS.synthesize, { batchSize: 8, pollingIntervalSeconds: 0.5 }, async (batch) => {
+    const outcomes = [];
+    let failure: unknown;
+    for (const job of batch) {
+      try {
+        const { attemptId } = ZSynthesizePayload.parse(job.data);
+        const result = await runSynthesisAttempt({ db: getDb(), attemptId });
+        outcomes.push({ outcome: result?.outcome ?? "skipped", errorType: result?.errorType });
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure) throw failure;
+    return outcomes;
   });
   await boss.work(JOBS.evaluate, POLL, async ([job]) => {
     const payload = ZEvaluatePayload.parse(job!.data);

@@ -33,7 +33,18 @@ describe("worker crash", () => {
     sender = await startQueue({ url: inject("databaseUrl"), isWorker: false });
   });
   afterAll(async () => {
-    for (const w of workers) w.kill("SIGKILL");
+    // A graceful stop, awaited, so no job of these workers still writes when the next test file resets the data.
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.exitCode !== null || w.signalCode !== null) return resolve();
+            w.once("exit", () => resolve());
+            w.kill("SIGTERM");
+            setTimeout(() => w.kill("SIGKILL"), 20_000).unref();
+          }),
+      ),
+    );
     await sender.stop({ graceful: false, wait: true });
     await disconnectDb();
   });

@@ -6,6 +6,7 @@ import { parseCall } from "../../envs/bfcl/python-call";
 import { prepareGroundTruth, verifyTrajectory, type PreparedGroundTruth, type Verification } from "../../envs/bfcl/verifier";
 import type { ToolCall } from "../../envs/types";
 import type { RolloutTask } from "../types";
+import type { Action } from "./behaviour";
 
 export function rolloutTaskFromEntry(entry: BfclEntry): RolloutTask {
   return {
@@ -48,4 +49,14 @@ export function scoreCalls(task: RolloutTask, modelCalls: readonly (readonly Too
     prepared.set(task, gt);
   }
   return verifyTrajectory({ entry: gt.entry, modelCalls, prepared: gt });
+}
+
+/** Forced actions that make every decision right (asking on empty turns); tests change one entry. */
+export function correctActions(task: RolloutTask): Map<string, Action> {
+  const forced = new Map<string, Action>();
+  task.groundTruth.forEach((turn, t) => {
+    if (turn.length === 0) forced.set(`${t}:0`, "ask");
+    turn.forEach((_, j) => forced.set(`${t}:${j}`, "ok"));
+  });
+  return forced;
 }

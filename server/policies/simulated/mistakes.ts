@@ -193,19 +193,19 @@ export function extraCall(model: TaskModel, turn: number, rng: Rng, around: Tool
 }
 
 /**
- * Acting on a turn where the model should ask: it goes ahead with the next state-changing request of the
- * conversation as if it had guessed the missing detail; failing that, with the next request, through a look-alike
- * when the function it needs is not offered yet (miss_func).
+ * Acting on a turn where the model should ask: it goes ahead with the user's next request as if it had guessed the
+ * missing detail, i.e. the calls of the next turn that has any, through look-alikes for functions not offered yet
+ * (miss_func); when that request changes nothing, with the next state-changing call of the conversation.
  */
-export function actInsteadOfAsk(model: TaskModel, turn: number, rng: Rng): ToolCall {
-  const premature = mutatingCallsElsewhere(model, turn, turn + 1)[0];
-  if (premature) return premature;
-  const next = model.gtCalls.slice(turn + 1).find((calls) => calls.length > 0)?.[0] ?? model.gtCalls.flat()[0];
-  if (!next) {
-    const docs = model.task.involvedClasses.flatMap((cls) => funcDocs(cls)).filter((d) => !model.heldBack[turn].has(d.name));
-    const doc = rng.pick(docs);
-    return { name: doc.name, args: fitArguments(doc, { name: doc.name, args: {} }, rng, model.stringPool) };
+export function actInsteadOfAsk(model: TaskModel, turn: number, rng: Rng): ToolCall[] {
+  const heldBack = model.heldBack[turn];
+  const u = model.gtCalls.findIndex((calls, t) => t > turn && calls.length > 0);
+  if (u >= 0) {
+    const premature = mutatingCallsElsewhere(model, turn, turn + 1)[0];
+    if (!model.gtMutates[u].some(Boolean) && premature) return [premature];
+    return model.gtCalls[u].map((c) => (heldBack.has(c.name) ? (wrongFunction(c, rng, heldBack, model.stringPool) ?? c) : c));
   }
-  if (model.heldBack[turn].has(next.name)) return wrongFunction(next, rng, model.heldBack[turn], model.stringPool) ?? next;
-  return next;
+  const docs = model.task.involvedClasses.flatMap((cls) => funcDocs(cls)).filter((d) => !heldBack.has(d.name));
+  const doc = rng.pick(docs);
+  return [{ name: doc.name, args: fitArguments(doc, { name: doc.name, args: {} }, rng, model.stringPool) }];
 }

@@ -4,7 +4,7 @@
 // from the environment snapshot taken at the start of that turn.
 import { createBfclEnvironment, type BfclEnvironment } from "../../envs/bfcl/bfcl-env";
 import type { ToolCall } from "../../envs/types";
-import { createRng } from "../../rods/random";
+import { createRng, type Rng } from "../../rods/random";
 import type { ChatMessage, RolloutOptions, RolloutResult, RolloutTask } from "../types";
 import { decisionKeys, type Action, type Decision, type SimulatedBehaviour } from "./behaviour";
 import { bernoulliLogProb, sigmoid } from "./math";
@@ -70,7 +70,7 @@ function planRollout({ table, task, options, forced }: RolloutInput, model: Task
       const offset = model.askOffsets[t];
       const { isOne, logp } = choose(askKeys, offset, `${t}:0`);
       decisions.push([null, isOne ? "ask" : "act", offset, logp]);
-      if (!isOne) turn.push(actInsteadOfAsk(model, t, rng));
+      if (!isOne) turn.push(...actInsteadOfAsk(model, t, rng));
       continue;
     }
     for (let j = 0; j < gt.length; j++) {
@@ -93,7 +93,7 @@ function planRollout({ table, task, options, forced }: RolloutInput, model: Task
 }
 
 /** Appends what the mistake emits; returns the mistake actually made (one without arguments cannot garble them). */
-function commitMistake(model: TaskModel, t: number, call: ToolCall, mistake: Mistake, turn: ToolCall[], rng: ReturnType<typeof createRng>): Mistake {
+function commitMistake(model: TaskModel, t: number, call: ToolCall, mistake: Mistake, turn: ToolCall[], rng: Rng): Mistake {
   const heldBack = model.heldBack[t];
   switch (mistake) {
     case "wrong_arg":

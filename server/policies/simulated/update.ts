@@ -43,7 +43,8 @@ function gainOf(key: string): number {
 }
 
 interface FlatDecision {
-  keys: string[];
+  /** indices into the step's logit arrays */
+  keys: number[];
   /** 1 / decisions of its rollout: each rollout weighs the same whatever its length (GRPO's per-sequence mean) */
   weight: number;
   isOne: boolean;
@@ -52,18 +53,50 @@ interface FlatDecision {
   advantage: number;
 }
 
-function logitOf(table: LogitTable, keys: readonly string[], offset: number, initial = false): number {
-  let z = offset;
-  for (const k of keys) z += initial ? table.init(k) : table.get(k);
-  return z;
+/** The logits a step touches, as arrays indexed once (the passes then run without string keys). */
+class StepLogits {
+  readonly names: string[] = [];
+  readonly value: number[] = [];
+  readonly initial: number[] = [];
+  /** rollouts of the step that used each logit */
+  readonly users: number[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(private readonly table: LogitTable) {}
+
+  indexOf(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.index.set(name, i);
+      this.names.push(name);
+      this.value.push(this.table.get(name));
+      this.initial.push(this.table.init(name));
+      this.users.push(0);
+    }
+    return i;
+  }
+
+  logit(d: FlatDecision, isInitial = false): number {
+    const v = isInitial ? this.initial : this.value;
+    let z = d.offset;
+    for (const i of d.keys) z += v[i];
+    return z;
+  }
+
+  /** Writes the changed logits back. */
+  commit(): void {
+    this.names.forEach((name, i) => {
+      if (this.value[i] !== this.table.get(name)) this.table.add(name, this.value[i] - this.table.get(name));
+    });
+  }
 }
 
-/** Mutates `table`. */
+/** Mutates `table`; validates every behaviour record before changing anything. */
 export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], config: UpdateConfig): UpdateStats {
+  const logits = new StepLogits(table);
   const active: FlatDecision[] = [];
   const every: FlatDecision[] = [];
-  // Rollouts of the step that used each logit: each logit moves by the mean gradient of the rollouts that used it.
-  const users = new Map<string, number>();
   let zeroVarianceGroups = 0;
   let rollouts = 0;
   let absAdvantage = 0;
@@ -81,24 +114,32 @@ export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], co
       const advantage = isZeroVariance ? 0 : (r.reward - mean) / (std + ADVANTAGE_EPS);
       rollouts++;
       absAdvantage += Math.abs(advantage);
-      const used = new Set<string>();
+      const used = new Set<number>();
+      const keysOf = new Map<string | null, number[]>();
       for (const [fn, action, offset, logp] of b.d) {
-        const keys = decisionKeys(b, fn);
+        let keys = keysOf.get(fn);
+        if (!keys) {
+          keys = decisionKeys(b, fn).map((k) => logits.indexOf(k));
+          keysOf.set(fn, keys);
+        }
         for (const k of keys) used.add(k);
         const d = { keys, weight: 1 / b.d.length, isOne: isCorrect(action), offset, logp, advantage };
         every.push(d);
         if (!isZeroVariance) active.push(d);
       }
-      for (const k of used) users.set(k, (users.get(k) ?? 0) + 1);
+      // Each logit moves by the mean gradient of the rollouts that used it.
+      for (const k of used) logits.users[k]++;
     }
   }
 
   let evaluations = 0;
   let clipped = 0;
+  const grad = new Float64Array(logits.names.length);
+  const step = logits.names.map((name, i) => (gainOf(name) * config.learningRate) / Math.max(1, logits.users[i]));
   for (let epoch = 0; epoch < config.updateEpochs && active.length > 0; epoch++) {
-    const grad = new Map<string, number>();
+    grad.fill(0);
     for (const d of active) {
-      const z = logitOf(table, d.keys, d.offset);
+      const z = logits.logit(d);
       const p = sigmoid(z);
       const ratio = Math.exp(bernoulliLogProb(z, d.isOne) - d.logp);
       evaluations++;
@@ -108,15 +149,16 @@ export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], co
       let g = 0;
       if (isClipped) clipped++;
       else g = d.weight * d.advantage * ratio * ((d.isOne ? 1 : 0) - p); // ∂(r·A)/∂z = A·r·∂log π(a)/∂z
-      if (config.klCoef > 0) g -= d.weight * config.klCoef * p * (1 - p) * (z - logitOf(table, d.keys, d.offset, true)); // −β ∂KL/∂z
+      if (config.klCoef > 0) g -= d.weight * config.klCoef * p * (1 - p) * (z - logits.logit(d, true)); // −β ∂KL/∂z
       if (g === 0) continue;
-      for (const k of d.keys) grad.set(k, (grad.get(k) ?? 0) + g);
+      for (const k of d.keys) grad[k] += g;
     }
-    for (const [k, g] of grad) table.add(k, (gainOf(k) * config.learningRate * g) / users.get(k)!);
+    for (let k = 0; k < grad.length; k++) if (grad[k] !== 0) logits.value[k] += step[k] * grad[k];
   }
+  logits.commit();
 
   let kl = 0;
-  for (const d of every) kl += bernoulliKl(logitOf(table, d.keys, d.offset), logitOf(table, d.keys, d.offset, true));
+  for (const d of every) kl += bernoulliKl(logits.logit(d), logits.logit(d, true));
   return {
     groups: groups.length,
     zeroVarianceGroups,
