@@ -83,7 +83,9 @@ process.on("SIGTERM", () => void stopAll(0));
 try {
   await bootstrapAdminIfNone({ db: getDb(), log, adminPassword: env.RODS_ADMIN_PASSWORD });
   const have = await countDatasetTasks({ db: getDb(), datasetName: BFCL_DATASET });
-  if (have < countShippedEntries()) {
+  // Importing again also analyses tasks stored before the structure profile and replay check existed.
+  const unanalysed = await getDb().task.count({ where: { gtReplayOk: null } });
+  if (have < countShippedEntries() || unanalysed > 0) {
     const boss = await startQueue({ url: database.url, isWorker: false });
     const importRun = await createImportRun({ db: getDb(), source: "data/bfcl" });
     await enqueue(boss, JOBS.importTasks, { importRunId: importRun.id, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" }, { singletonKey: "import-bfcl-seeds" });

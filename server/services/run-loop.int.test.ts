@@ -46,11 +46,20 @@ describe("the RODS loop", () => {
     expect(accepted.length).toBeGreaterThan(0);
     for (const a of attempts.filter((x) => x.outcome === "dropped")) expect(a.errorType).toBeTruthy();
 
-    const children = await db.task.findMany({ where: { id: { in: accepted.map((a) => a.childTaskId!) } }, select: { origin: true, parentId: true, structure: true, gtReplayOk: true, split: true } });
+    const children = await db.task.findMany({
+      where: { id: { in: accepted.map((a) => a.childTaskId!) } },
+      select: { origin: true, parentId: true, structure: true, gtReplayOk: true, split: true, numTurns: true, contentHash: true, parent: { select: { numTurns: true, structure: true } } },
+    });
+    type Profile = { classesPerTurn: string[][] };
+    const classesPerTurn = (p: unknown) => (p as Profile).classesPerTurn.map((c) => [...c].sort().join(","));
     for (const c of children) {
       expect(c).toMatchObject({ origin: "synthesized", gtReplayOk: true, split: "train" });
       expect(c.parentId).toBeTruthy();
-      expect(c.structure).toBeTruthy();
+      // Same skeleton as its seed: turn count and API classes per turn.
+      expect(c.numTurns).toBe(c.parent!.numTurns);
+      expect(classesPerTurn(c.structure)).toEqual(classesPerTurn(c.parent!.structure));
+      // Duplicates no other task.
+      expect(await db.task.count({ where: { contentHash: c.contentHash } })).toBe(1);
     }
 
     const summary = await summarizeRun({ db, runId: run.id });
