@@ -20,7 +20,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               RODS
             </Link>
             <nav aria-label="Main">
+              <Link href="/runs">Runs</Link>
               <Link href="/tasks">Tasks</Link>
+              <Link href="/review">Review</Link>
+              <Link href="/experiments/new">New experiment</Link>
             </nav>
             <UserMenu />
           </header>

@@ -1,11 +1,19 @@
 // The one router registry.
 import { authRouter } from "./routers/auth";
+import { experimentsRouter } from "./routers/experiments";
+import { lineageRouter } from "./routers/lineage";
+import { reviewRouter } from "./routers/review";
+import { runsRouter } from "./routers/runs";
 import { tasksRouter } from "./routers/tasks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   tasks: tasksRouter,
   auth: authRouter,
+  review: reviewRouter,
+  lineage: lineageRouter,
+  experiments: experimentsRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

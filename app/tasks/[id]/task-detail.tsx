@@ -3,6 +3,10 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "@/components/trpc-provider";
 import { ErrorState, Loading } from "@/components/ui/states";
+import { TaskHistoryChart } from "./task-history-chart";
+import { TaskLineage } from "./task-lineage";
+import { TaskReviews } from "./task-reviews";
+import { TrajectoryViewer } from "./trajectory-viewer";
 
 export function TaskDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -51,6 +55,9 @@ export function TaskDetail({ id }: { id: string }) {
         )}
       </div>
       {t.structure ? <StructureCard structure={t.structure as unknown as StructureView} /> : null}
+      <TaskReviews taskId={t.id} reviewState={t.reviewState} />
+      <TaskLineage taskId={t.id} />
+      <TaskHistoryChart taskId={t.id} />
       <h2>Turns</h2>
       {turns.map((messages, i) => (
         <section key={i} className="turn" aria-label={`Turn ${i + 1}`}>
@@ -93,6 +100,7 @@ export function TaskDetail({ id }: { id: string }) {
           </details>
         </section>
       ))}
+      <TrajectoryViewer taskId={t.id} />
       <h2>Initial configuration</h2>
       <pre aria-label="Initial configuration">{JSON.stringify(t.initialConfig, null, 2)}</pre>
     </>

@@ -1,0 +1,141 @@
+"use client";
+// The live monitor of one run: header (status, progress, ETA, settings) and every chart. While the run is queued
+// or running, the cheap queries (header, series, newest step) refresh every 2.5 s and the rest every 10 s.
+import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { formatDuration, formatShare } from "@/components/charts/format";
+import { lastValue } from "@/components/charts/prepare-common";
+import { prepareTrainingSignals } from "@/components/charts/prepare-series";
+import { useTRPC } from "@/components/trpc-provider";
+import { ErrorState, Loading } from "@/components/ui/states";
+import type { AppRouter } from "@/server/api/root";
+import { ProgressBar, RunActions, StatusChip } from "../run-bits";
+import styles from "../runs.module.css";
+import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
+import { StepDistribution } from "./step-distribution";
+import { TrainingCharts } from "./training-charts";
+
+type Header = inferRouterOutputs<AppRouter>["runs"]["get"];
+export type SeriesRows = inferRouterOutputs<AppRouter>["runs"]["series"];
+
+const FAST_MS = 2_500;
+const SLOW_MS = 10_000;
+
+export function RunMonitor({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const header = useQuery({
+    ...trpc.runs.get.queryOptions({ id: runId }),
+    refetchInterval: (q) => (q.state.data?.isLive ? FAST_MS : false),
+    retry: (count, error) => error.data?.code !== "NOT_FOUND" && count < 1,
+  });
+  const isLive = header.data?.isLive ?? false;
+  const series = useQuery({ ...trpc.runs.series.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? FAST_MS : false });
+
+  if (header.isPending) return <Loading label="Loading the run…" />;
+  if (header.isError) {
+    const isMissing = header.error.data?.code === "NOT_FOUND";
+    return (
+      <>
+        <h1>Run</h1>
+        <ErrorState title={isMissing ? "Run not found" : "Could not load the run"} message={header.error.message} onRetry={isMissing ? undefined : () => void header.refetch()} />
+        <p>
+          <Link href="/runs">Back to the runs</Link>
+        </p>
+      </>
+    );
+  }
+  const run = header.data;
+  const steps = series.data ?? [];
+  return (
+    <>
+      <p className={styles.small} style={{ margin: 0 }}>
+        <Link href="/runs">Runs</Link> /
+      </p>
+      <div className={styles.header}>
+        <h1>{run.name}</h1>
+        <StatusChip status={run.status} reason={run.statusReason} />
+        <span className="chip">{run.mode}</span>
+        {isLive ? <span className={styles.live}>● live, refreshing every few seconds</span> : null}
+        <span style={{ flex: 1 }} />
+        <RunActions run={run} />
+      </div>
+      {run.statusReason ? <div className="banner" role="status">{run.statusReason}</div> : null}
+      {run.error ? <ErrorState title="The run failed" message={run.error} /> : null}
+      <RunSummary run={run} steps={steps} />
+      {series.isError ? (
+        <ErrorState title="Could not load the run's steps" message={series.error.message} onRetry={() => void series.refetch()} />
+      ) : series.isPending ? (
+        <Loading label="Loading the run's steps…" />
+      ) : (
+        <>
+          {steps.length === 0 ? (
+            <div className="banner" role="status" data-testid="no-steps">
+              No step has finished yet{run.status === "queued" ? ": the run is queued" : ""}. The charts fill in as steps complete.
+            </div>
+          ) : null}
+          <StepDistribution runId={runId} steps={steps} thresholds={run.thresholds} isLive={isLive} />
+          <TrainingCharts runId={runId} steps={steps} isLive={isLive} refetchMs={SLOW_MS} />
+          <BufferCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
+          <SynthesisCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
+          <InfraCharts steps={steps} />
+        </>
+      )}
+    </>
+  );
+}
+
+function RunSummary({ run, steps }: { run: Header; steps: SeriesRows }) {
+  const { progress, eta } = run;
+  const signals = prepareTrainingSignals(steps);
+  const epochShown = Math.min(progress.epochsDone + (run.status === "completed" ? 0 : 1), progress.epochs);
+  return (
+    <div className={styles.summary}>
+      <section className="card" aria-label="Progress">
+        <ProgressBar done={progress.stepsDone} total={progress.totalSteps} label="Run progress" />
+        <dl className={styles.figures}>
+          <div>
+            <dt>Steps done</dt>
+            <dd data-testid="steps-done">
+              {progress.stepsDone} / {progress.totalSteps ?? "?"}
+            </dd>
+          </div>
+          <div>
+            <dt>Epoch</dt>
+            <dd>
+              {epochShown} of {progress.epochs}
+            </dd>
+          </div>
+          <div>
+            <dt>Time left</dt>
+            <dd data-testid="eta">{run.isLive ? (eta.remainingSeconds === null ? "estimating…" : `about ${formatDuration(eta.remainingSeconds)}`) : "—"}</dd>
+          </div>
+          <div>
+            <dt>Mean step time</dt>
+            <dd>{formatDuration(eta.meanStepSeconds)}</dd>
+          </div>
+          <div>
+            <dt>Informative fraction now</dt>
+            <dd>{formatShare(lastValue(signals.rows, "informativeFraction"))}</dd>
+          </div>
+          <div>
+            <dt>{run.isLive && eta.finishesAt ? "Finishes around" : "Started"}</dt>
+            <dd style={{ fontSize: 13 }}>
+              {run.isLive && eta.finishesAt ? new Date(eta.finishesAt).toLocaleTimeString() : run.startedAt ? new Date(run.startedAt).toLocaleString() : "not yet"}
+            </dd>
+          </div>
+        </dl>
+      </section>
+      <section className="card" aria-label="Settings">
+        <dl className={styles.settings}>
+          {run.settings.map((s) => (
+            <div key={s.key}>
+              <dt>{s.label}</dt>
+              <dd>{s.value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+    </div>
+  );
+}

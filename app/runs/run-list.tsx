@@ -1,0 +1,102 @@
+"use client";
+// Every run with its mode, status, progress, current informative fraction and latest held-out score; pause,
+// resume and cancel; tick runs to compare them. Refreshes every few seconds while any run is live.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { formatShare } from "@/components/charts/format";
+import { useTRPC } from "@/components/trpc-provider";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { ProgressBar, RunActions, StatusChip } from "./run-bits";
+import styles from "./runs.module.css";
+
+const LIVE = new Set(["queued", "running"]);
+
+export function RunList() {
+  const trpc = useTRPC();
+  const list = useQuery({
+    ...trpc.runs.list.queryOptions({ limit: 100 }),
+    refetchInterval: (q) => (q.state.data?.some((r) => LIVE.has(r.status)) ? 3_000 : 15_000),
+  });
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+
+  if (list.isPending) return <Loading label="Loading runs…" />;
+  if (list.isError) return <ErrorState title="Could not load the runs" message={list.error.message} onRetry={() => void list.refetch()} />;
+  const runs = list.data;
+  if (runs.length === 0) {
+    return (
+      <EmptyState title="No runs yet">
+        <Link href="/experiments/new">Launch an experiment</Link> or start one with <code>npm run rods -- experiment</code>.
+      </EmptyState>
+    );
+  }
+  const picked = selected.filter((id) => runs.some((r) => r.id === id));
+  return (
+    <>
+      <div className={styles.toolbar}>
+        <span className="muted" aria-live="polite">
+          {picked.length === 0 ? "Tick two or more runs to compare them." : `${picked.length} run${picked.length === 1 ? "" : "s"} picked.`}
+        </span>
+        {picked.length >= 2 ? (
+          <Link href={`/compare?runs=${picked.map(encodeURIComponent).join(",")}`}>Compare {picked.length} runs</Link>
+        ) : (
+          <button type="button" disabled>
+            Compare
+          </button>
+        )}
+        <span className={styles.spacer} />
+        <Link href="/experiments/new">New experiment</Link>
+      </div>
+      <table aria-label="Runs">
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className={styles.visuallyHidden}>Compare</span>
+            </th>
+            <th scope="col">Run</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Status</th>
+            <th scope="col">Progress</th>
+            <th scope="col">Informative fraction</th>
+            <th scope="col">Held-out score</th>
+            <th scope="col">Created</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.id} data-testid="run-row">
+              <td>
+                <input type="checkbox" aria-label={`Compare ${run.name}`} checked={picked.includes(run.id)} onChange={() => toggle(run.id)} />
+              </td>
+              <td>
+                <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                <div className={styles.small}>{run.datasetName}</div>
+              </td>
+              <td>{run.mode}</td>
+              <td>
+                <StatusChip status={run.status} reason={run.statusReason} />
+                {run.statusReason ? <div className={styles.small}>{run.statusReason}</div> : null}
+              </td>
+              <td>
+                <ProgressBar done={run.progress.stepsDone} total={run.progress.totalSteps} label={`Progress of ${run.name}`} />
+                <div className={styles.small}>
+                  {run.progress.stepsDone} / {run.progress.totalSteps ?? "?"} steps · epoch {Math.min(run.progress.epoch + 1, run.progress.epochs)} of {run.progress.epochs}
+                </div>
+              </td>
+              <td title={run.informativeFractionStep === null ? undefined : `at step ${run.informativeFractionStep}`}>{formatShare(run.informativeFraction)}</td>
+              <td title={run.heldOutStep === null ? undefined : `success rate at step ${run.heldOutStep}; progress reward ${formatShare(run.heldOutProgress)}`}>
+                {formatShare(run.heldOutScore, 1)}
+              </td>
+              <td className={styles.small}>{new Date(run.createdAt).toLocaleString()}</td>
+              <td>
+                <RunActions run={run} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

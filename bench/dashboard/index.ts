@@ -1,0 +1,134 @@
+// The run monitor's response times on a big run, against one plain indexed query on the same database.
+// Run: npx tsx bench/dashboard/index.ts [--steps 200] [--tasks 800] [--k 16] [--rounds 40] [--no-rollouts]
+//
+// Fills a synthetic run (test/fixtures/synthetic-run.ts) of steps × tasks × K, rollouts included (compact rows:
+// rewards, no trajectory), into rods_bench_test on DATABASE_URL's server or an embedded one under .rods/bench.
+// Measures every service call the monitor page makes (median and 95th percentile over repeated calls, after a
+// warm-up) and the baseline: one Step looked up by its (runId, index) key. Then checks through pg_stat_user_tables
+// that the monitor's calls never read the Rollout table.
+import { performance } from "node:perf_hooks";
+import { disconnectDb, getDb } from "../../server/db";
+import {
+  compareRuns,
+  getBufferLifecycle,
+  getHeldOutSeries,
+  getInjectionLanding,
+  getRunHeader,
+  getRunSeries,
+  getStepDistribution,
+  getSynthesisOverview,
+  listRunsOverview,
+} from "../../server/services/monitor-service";
+import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
+import { createMigratedTestDatabase, provideTestServer } from "../../test/test-database";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const STEPS = arg("steps", 200);
+const TASKS = arg("tasks", 800);
+const K = arg("k", 16);
+const ROUNDS = arg("rounds", 40);
+const WITH_ROLLOUTS = !process.argv.includes("--no-rollouts");
+
+function quantile(sorted: number[], q: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** Interleaved rounds (every call once per round, warm-up rounds first), so load from other processes falls on all alike. */
+async function measureAll(calls: readonly (readonly [string, () => Promise<unknown>])[]): Promise<Map<string, { median: number; p95: number }>> {
+  const times = new Map<string, number[]>(calls.map(([name]) => [name, []]));
+  for (let round = -3; round < ROUNDS; round++) {
+    for (const [name, fn] of calls) {
+      const t0 = performance.now();
+      await fn();
+      if (round >= 0) times.get(name)!.push(performance.now() - t0);
+    }
+  }
+  return new Map(
+    [...times].map(([name, list]) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return [name, { median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) }];
+    }),
+  );
+}
+
+const server = await provideTestServer(".rods/bench");
+try {
+  const url = await createMigratedTestDatabase(server.adminUrl, "rods_bench_test");
+  process.env.DATABASE_URL = url;
+  const db = getDb();
+  console.log(`filling a synthetic run: ${STEPS} steps × ${TASKS} tasks × K=${K}${WITH_ROLLOUTS ? ", rollouts included" : ", no rollouts"}…`);
+  const t0 = performance.now();
+  const big = await fillSyntheticRun({ db, steps: STEPS, tasks: TASKS, k: K, epochs: 8, withRollouts: WITH_ROLLOUTS, name: "bench · rods", log: (m) => console.log(`  ${m}`) });
+  const other = await fillSyntheticRun({ db, steps: 40, tasks: 100, k: 8, epochs: 4, mode: "static", name: "bench · static" });
+  const fillSeconds = (performance.now() - t0) / 1000;
+  await db.$executeRawUnsafe("ANALYZE");
+  const counts = await db.$queryRaw<{ stats: number; rollouts: number; steps: number; attempts: number; pool: number }[]>`
+    SELECT (SELECT count(*)::int FROM "TaskStepStat") AS stats, (SELECT count(*)::int FROM "Rollout") AS rollouts,
+           (SELECT count(*)::int FROM "Step") AS steps, (SELECT count(*)::int FROM "SynthesisAttempt") AS attempts,
+           (SELECT count(*)::int FROM "PoolEntry") AS pool`;
+  const c = counts[0]!;
+  console.log(
+    `filled in ${fillSeconds.toFixed(1)} s: ${c.steps} steps, ${c.stats} task-step stats (${(big.taskStepStats / big.stepsDone).toFixed(0)} tasks per step in the big run), ` +
+      `${c.rollouts} rollouts, ${c.attempts} synthesis attempts, ${c.pool} pool entries`,
+  );
+
+  const runId = big.runId;
+  let probe = 0;
+  let stepProbe = 0;
+  const BASELINE = "baseline: Step by (runId, index)";
+  const calls = [
+    [BASELINE, () => db.step.findUnique({ where: { runId_index: { runId, index: probe++ % big.stepsDone } }, select: { id: true, informativeFraction: true } })],
+    ["runs.list (overview of all runs)", () => listRunsOverview({ db })],
+    ["runs.get (header, progress, ETA)", () => getRunHeader({ db, runId })],
+    ["runs.series (all steps)", () => getRunSeries({ db, runId })],
+    ["runs.distribution (newest step)", () => getStepDistribution({ db, runId })],
+    ["runs.distribution (slider: any step)", () => getStepDistribution({ db, runId, stepIndex: (stepProbe += 37) % big.stepsDone })],
+    ["runs.buffer (lifecycle per epoch)", () => getBufferLifecycle({ db, runId })],
+    ["runs.synthesis (funnel, errors)", () => getSynthesisOverview({ db, runId })],
+    ["runs.landing (injected first r̄)", () => getInjectionLanding({ db, runId })],
+    ["runs.heldOut (score over training)", () => getHeldOutSeries({ db, runId })],
+    ["runs.compare (two runs)", () => compareRuns({ db, runIds: [runId, other.runId] })],
+  ] as const;
+  const PAGE_LOAD = ["runs.get", "runs.series", "runs.distribution (newest", "runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
+
+  const rolloutReads = async () =>
+    (await db.$queryRaw<{ n: number }[]>`SELECT (COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0))::int AS n FROM pg_stat_user_tables WHERE relname = 'Rollout'`)[0]?.n ?? 0;
+  // Backends flush their table statistics within ~10 s when idle: let the fill's settle before counting.
+  if (WITH_ROLLOUTS) await new Promise((r) => setTimeout(r, 11_000));
+  const readsBefore = await rolloutReads();
+
+  const results = await measureAll(calls);
+  const base = results.get(BASELINE)!;
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`\n${ROUNDS} interleaved rounds after 3 warm-up rounds; times in ms; ratio = median / baseline median\n`);
+  console.log(`${pad("call", 40)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"ratio".padStart(8)}`);
+  for (const [name, r] of results) {
+    console.log(`${pad(name, 40)} ${r.median.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${(r.median / base.median).toFixed(1).padStart(8)}`);
+  }
+  const pageLoad = [...results].filter(([name]) => PAGE_LOAD.some((p) => name.startsWith(p))).reduce((n, [, r]) => n + r.median, 0);
+  console.log(`\nthe monitor page's first load (get, series, distribution, buffer, synthesis, landing, heldOut; sum of medians): ${pageLoad.toFixed(1)} ms`);
+
+  // Statistics reach pg_stat_user_tables when backends flush them (idle ones within ~10 s): a control query that
+  // does read Rollout shows when they have; the monitor's reads are counted before it.
+  if (WITH_ROLLOUTS) {
+    await new Promise((r) => setTimeout(r, 11_000));
+    const readsAfterMonitor = await rolloutReads();
+    await db.rollout.count({ where: { runId, stepIndex: 0 } });
+    let readsAfterControl = readsAfterMonitor;
+    for (let i = 0; i < 30 && readsAfterControl === readsAfterMonitor; i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      readsAfterControl = await rolloutReads();
+    }
+    console.log(
+      `Rollout table reads (seq + index scans) during the monitor calls: ${readsAfterMonitor - readsBefore}` +
+        ` (control: one rollout count afterwards adds ${readsAfterControl - readsAfterMonitor})`,
+    );
+  }
+  await disconnectDb();
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,79 @@
+"use client";
+// The frame of every chart: a titled region, the chart as an image named by its title and a data summary, or the
+// empty state. Components inside only draw what a prepare function decided.
+import type { ReactElement, ReactNode } from "react";
+import { ResponsiveContainer } from "recharts";
+import { EmptyState } from "@/components/ui/states";
+import type { SeriesSpec } from "./prepare-common";
+import styles from "./charts.module.css";
+
+export interface ChartCardProps {
+  title: string;
+  subtitle?: ReactNode;
+  /** read out after the title: what the chart shows now, in words */
+  summary: string;
+  isEmpty: boolean;
+  emptyTitle?: string;
+  emptyText?: ReactNode;
+  height?: number;
+  legend?: SeriesSpec[];
+  caption?: ReactNode;
+  children: ReactElement;
+  testId?: string;
+}
+
+export function ChartCard({ title, subtitle, summary, isEmpty, emptyTitle = "No data yet", emptyText, height = 220, legend, caption, children, testId }: ChartCardProps) {
+  return (
+    <section className={styles.card} aria-label={title} data-testid={testId}>
+      <h3>{title}</h3>
+      {subtitle ? <p className={styles.subtitle}>{subtitle}</p> : null}
+      {isEmpty ? (
+        <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
+      ) : (
+        <figure className={styles.figure} role="img" aria-label={`${title}. ${summary}`}>
+          {legend ? <SeriesLegend series={legend} /> : null}
+          <div style={{ width: "100%", height }}>
+            <ResponsiveContainer>{children}</ResponsiveContainer>
+          </div>
+          {caption ? <figcaption className={styles.caption}>{caption}</figcaption> : null}
+        </figure>
+      )}
+    </section>
+  );
+}
+
+/** A legend drawn in HTML (recharts' own legend cannot show dashes for lines coloured by region). */
+export function SeriesLegend({ series }: { series: readonly SeriesSpec[] }) {
+  return (
+    <ul className={styles.legend} aria-hidden>
+      {series.map((s) => (
+        <li key={s.key}>
+          <span className={styles.swatch} style={{ borderTopColor: s.color, borderTopStyle: s.dash ? "dashed" : "solid" }} />
+          {s.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export const AXIS_TICK = { fontSize: 11, fill: "#5b6472" } as const;
+export const GRID_STROKE = "#e4e7ec";
+
+export function axisLabel(value: string, axis: "x" | "y") {
+  return axis === "x"
+    ? { value, position: "insideBottom" as const, offset: -4, style: { fontSize: 11, fill: "#5b6472" } }
+    : { value, angle: -90, position: "insideLeft" as const, offset: 12, style: { fontSize: 11, fill: "#5b6472", textAnchor: "middle" as const } };
+}
+
+export function formatTick(v: unknown): string {
+  if (typeof v !== "number") return String(v);
+  if (Math.abs(v) >= 1e6) return `${Math.round(v / 1e5) / 10}M`;
+  if (Math.abs(v) >= 1e3) return `${Math.round(v / 100) / 10}k`;
+  return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3)));
+}
+
+/** A vertical line's label: beside the line on the side with more room, lines further right a row lower. */
+export function lineLabel(value: string, color: string, x: number, index: number, domain: [number, number] = [0, 1]) {
+  const isRightHalf = x > (domain[0] + domain[1]) / 2;
+  return { value, position: isRightHalf ? ("insideTopRight" as const) : ("insideTopLeft" as const), fontSize: 10, fill: color, dy: index * 12 };
+}

@@ -1,0 +1,53 @@
+"use client";
+// Lines over steps (or epochs): one per series, solid or dashed, gaps where a value is missing.
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick } from "./chart-card";
+import type { LineChartData } from "./prepare-common";
+
+export interface StepLineChartProps {
+  data: LineChartData;
+  xKey?: string;
+  xLabel?: string;
+  yLabel: string;
+  yDomain?: [number | "auto", number | "auto"];
+  /** horizontal reference lines (e.g. P_max) */
+  yLines?: { y: number; label: string; color: string }[];
+  /** a marker at one x (the slider's step) */
+  xMarker?: number | null;
+  /** series drawn thicker */
+  emphasise?: string[];
+  valueFormat?: (v: number) => string;
+}
+
+export function StepLineChart({ data, xKey = "step", xLabel = "step", yLabel, yDomain = [0, "auto"], yLines = [], xMarker = null, emphasise = [], valueFormat }: StepLineChartProps) {
+  const showDots = data.rows.length <= 24;
+  return (
+    <LineChart data={data.rows} margin={{ top: 6, right: 12, bottom: 14, left: 4 }}>
+      <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} />
+      <XAxis dataKey={xKey} type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} tick={AXIS_TICK} label={axisLabel(xLabel, "x")} />
+      <YAxis domain={yDomain} tick={AXIS_TICK} tickFormatter={formatTick} width={52} label={axisLabel(yLabel, "y")} />
+      <Tooltip
+        formatter={(v) => (typeof v === "number" ? (valueFormat ? valueFormat(v) : formatTick(v)) : "—")}
+        labelFormatter={(x) => `${xLabel} ${x}`}
+        contentStyle={{ fontSize: 12 }}
+      />
+      {yLines.map((l) => (
+        <ReferenceLine key={l.label} y={l.y} stroke={l.color} strokeDasharray="6 3" label={{ value: l.label, position: "insideTopRight", fontSize: 11, fill: l.color }} />
+      ))}
+      {xMarker !== null ? <ReferenceLine x={xMarker} stroke="#98a2b3" strokeDasharray="2 2" /> : null}
+      {data.series.map((s) => (
+        <Line
+          key={s.key}
+          dataKey={s.key}
+          name={s.label}
+          stroke={s.color}
+          strokeDasharray={s.dash}
+          strokeWidth={emphasise.includes(s.key) ? 2.5 : 1.6}
+          dot={showDots ? { r: 2 } : false}
+          connectNulls={false}
+          isAnimationActive={false}
+        />
+      ))}
+    </LineChart>
+  );
+}

@@ -1,0 +1,27 @@
+// Every review decision on a task: what, who, when, and why.
+import styles from "./dashboard.module.css";
+
+export interface ReviewView {
+  id: string;
+  decision: "approve" | "reject" | "edit";
+  reason: string | null;
+  createdAt: Date | string;
+  user: { name: string; email: string };
+}
+
+const VERB = { approve: "approved", reject: "rejected", edit: "edited the user turns" } as const;
+
+export function ReviewHistory({ reviews }: { reviews: ReviewView[] }) {
+  if (reviews.length === 0) return <p className="muted">No review decisions yet.</p>;
+  return (
+    <ol className={styles.history} aria-label="Review history">
+      {reviews.map((r) => (
+        <li key={r.id}>
+          <strong title={r.user.email}>{r.user.name}</strong> {VERB[r.decision]} ·{" "}
+          <time dateTime={new Date(r.createdAt).toISOString()}>{new Date(r.createdAt).toLocaleString()}</time>
+          {r.reason ? <span> · “{r.reason}”</span> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { JobSender } from "../../jobs/contract";
+import { getWebJobSender } from "../../jobs/web-queue";
+import {
+  compareRuns,
+  DEFAULT_BINS,
+  getBufferLifecycle,
+  getHeldOutSeries,
+  getInjectionLanding,
+  getRunHeader,
+  getRunSeries,
+  getStepDistribution,
+  getSynthesisOverview,
+  listRunsOverview,
+  MAX_COMPARED_RUNS,
+} from "../../services/monitor-service";
+import { changeRunStatus } from "../../services/runs-service";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+
+const ZRunId = z.object({ id: z.string().min(1).max(100) });
+const ZBins = z.number().int().min(5).max(100).default(DEFAULT_BINS);
+const ZStatusChange = ZRunId.extend({ reason: z.string().trim().max(500).optional() });
+
+// Only resume enqueues work: the queue connection is opened on that first use, not for pause or cancel.
+const lazyJobs: JobSender = { send: async (name, payload, options) => (await getWebJobSender()).send(name, payload, options) };
+
+/**
+ * Runs: the list, one run's monitor (split so the page can poll the cheap parts every few seconds: get and series
+ * and distribution while the run is live; buffer, synthesis, landing and heldOut less often), status changes and
+ * the comparison of several runs.
+ */
+export const runsRouter = createTRPCRouter({
+  list: publicProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
+    .query(({ ctx, input }) => listRunsOverview({ db: ctx.db, limit: input.limit })),
+  get: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunHeader({ db: ctx.db, runId: input.id })),
+  series: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunSeries({ db: ctx.db, runId: input.id })),
+  distribution: publicProcedure
+    .input(ZRunId.extend({ stepIndex: z.number().int().min(0).optional(), bins: ZBins }))
+    .query(({ ctx, input }) => getStepDistribution({ db: ctx.db, runId: input.id, stepIndex: input.stepIndex, bins: input.bins })),
+  buffer: publicProcedure.input(ZRunId).query(({ ctx, input }) => getBufferLifecycle({ db: ctx.db, runId: input.id })),
+  synthesis: publicProcedure.input(ZRunId).query(({ ctx, input }) => getSynthesisOverview({ db: ctx.db, runId: input.id })),
+  landing: publicProcedure
+    .input(ZRunId.extend({ bins: ZBins }))
+    .query(({ ctx, input }) => getInjectionLanding({ db: ctx.db, runId: input.id, bins: input.bins })),
+  heldOut: publicProcedure.input(ZRunId).query(({ ctx, input }) => getHeldOutSeries({ db: ctx.db, runId: input.id })),
+  compare: publicProcedure
+    .input(z.object({ ids: z.array(z.string().min(1).max(100)).min(1, "Pick at least one run.").max(MAX_COMPARED_RUNS, `Compare at most ${MAX_COMPARED_RUNS} runs.`) }))
+    .query(({ ctx, input }) => compareRuns({ db: ctx.db, runIds: input.ids })),
+  pause: protectedProcedure
+    .input(ZStatusChange)
+    .mutation(({ ctx, input }) => changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "pause", reason: input.reason ?? `Paused by ${ctx.user.name}.` })),
+  resume: protectedProcedure.input(ZRunId).mutation(({ ctx, input }) => changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "resume" })),
+  cancel: protectedProcedure
+    .input(ZStatusChange)
+    .mutation(({ ctx, input }) => changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "cancel", reason: input.reason ?? `Cancelled by ${ctx.user.name}.` })),
+});
