@@ -36,7 +36,7 @@ function Chart({ runs }: { runs: Parameters<typeof prepareTaskHistory>[0] }) {
           <LineChart data={chart.rows} margin={{ top: 8, right: 16, bottom: 18, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e4e7ec" />
             <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} label={{ value: "step", position: "insideBottom", offset: -10 }} />
-            <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={72} label={{ value: "r̄ (mean reward)", angle: -90, position: "insideLeft", offset: 0, style: { textAnchor: "middle" } }} />
+            <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={72} label={{ value: "r̄ (0–1)", angle: -90, position: "insideLeft", offset: 18, style: { textAnchor: "middle" } }} />
             <Tooltip formatter={(v) => (typeof v === "number" ? v.toFixed(3) : String(v))} labelFormatter={(step) => `step ${step}`} />
             <Legend verticalAlign="top" />
             {chart.series.map((s) => (
