@@ -4,16 +4,21 @@ test.describe("task pool", () => {
   test("the health endpoint reports the database, a live worker and the task count", async ({ request }) => {
     await expect
       .poll(async () => (await (await request.get("/api/health")).json()) as Record<string, unknown>, { timeout: 120_000 })
-      .toMatchObject({ status: "ok", db: "ok", worker: "ok", tasks: 800 });
+      .toMatchObject({ status: "ok", db: "ok", worker: "ok" });
+    const health = (await (await request.get("/api/health")).json()) as { tasks: number };
+    // Other specs may have added synthesized tasks to the e2e database; the 800 seeds are always there.
+    expect(health.tasks).toBeGreaterThanOrEqual(800);
   });
 
   test("lists the 800 BFCL tasks, filters them, and opens one", async ({ page }) => {
-    await page.goto("/tasks");
-    await expect(page.getByLabel("Task counts")).toContainText("800 tasks in all", { timeout: 120_000 });
-    await expect(page.getByLabel("Task counts")).toContainText("train: 400");
-    await expect(page.getByLabel("Task counts")).toContainText("test: 400");
-    await expect(page.getByTestId("match-count")).toHaveText("800 matching tasks");
+    // Seeds only: other specs may have added synthesized tasks to the e2e database.
+    await page.goto("/tasks?origin=seed");
+    await expect(page.getByTestId("match-count")).toHaveText("800 matching tasks", { timeout: 120_000 });
     await expect(page.getByRole("table", { name: "Tasks" }).getByRole("row")).toHaveCount(51);
+    await page.getByLabel("Split").selectOption("train");
+    await expect(page.getByTestId("match-count")).toHaveText("400 matching tasks");
+    await page.getByLabel("Split").selectOption("");
+    await expect(page.getByTestId("match-count")).toHaveText("800 matching tasks");
 
     await page.getByLabel("Category").selectOption("miss_func");
     await expect(page.getByTestId("match-count")).toHaveText("200 matching tasks");
@@ -41,13 +46,13 @@ test.describe("task pool", () => {
   });
 
   test("pages through the list and shows a clear state for unknown tasks and empty filters", async ({ page }) => {
-    await page.goto("/tasks?category=base");
+    await page.goto("/tasks?origin=seed&category=base");
     await expect(page.getByText("Page 1 of 4")).toBeVisible({ timeout: 120_000 });
     await page.getByRole("button", { name: "Next" }).click();
     await expect(page.getByText("Page 2 of 4")).toBeVisible();
     await expect(page).toHaveURL(/page=2/);
 
-    await page.goto("/tasks?origin=synthesized");
+    await page.goto("/tasks?origin=imported");
     await expect(page.getByText("No task matches these filters")).toBeVisible();
 
     await page.goto("/tasks/does-not-exist");

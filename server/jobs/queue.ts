@@ -6,6 +6,7 @@ export const QUEUE_SCHEMA = "pgboss";
 
 /** run-advance is "stately": per run at most one queued and one active tick, so drivers never pile up. */
 const QUEUE_POLICIES: Partial<Record<JobName, PgBoss.QueuePolicy>> = { [JOBS.runAdvance]: "stately" };
+const QUEUE_EXPIRY_SECONDS: Partial<Record<JobName, number>> = { [JOBS.runAdvance]: 120, [JOBS.synthesize]: 600 };
 
 export async function startQueue({ url, isWorker, maintenanceSeconds = 15 }: { url: string; isWorker: boolean; maintenanceSeconds?: number }): Promise<PgBoss> {
   const boss = new PgBoss({
@@ -21,7 +22,8 @@ export async function startQueue({ url, isWorker, maintenanceSeconds = 15 }: { u
   await boss.start();
   for (const name of Object.keys(JOB_PAYLOADS) as JobName[]) {
     const policy = QUEUE_POLICIES[name] ?? "standard";
-    await boss.createQueue(name, { name, policy });
+    // A job of a killed worker is retried once it expires: short for the driver's ticks, which take moments.
+    await boss.createQueue(name, { name, policy, ...(QUEUE_EXPIRY_SECONDS[name] ? { expireInSeconds: QUEUE_EXPIRY_SECONDS[name] } : {}) });
   }
   return boss;
 }
