@@ -3,30 +3,17 @@
 //
 // Baseline: JSON deep-clone of each entry's initial config (JSON.parse(JSON.stringify(...))): the least work any
 // replay must do to start from a private copy of the scenario. Ratios say how many such clones one replay costs.
-import { performance } from "node:perf_hooks";
 import type { ToolCall } from "../../server/envs/types";
 import { createBfclEnvironment, parsedToToolCall } from "../../server/envs/bfcl/bfcl-env";
 import { BFCL_CATEGORIES, loadBfclEntries, type BfclEntry } from "../../server/envs/bfcl/data";
 import { parseCall } from "../../server/envs/bfcl/python-call";
 import { createBfclClass } from "../../server/envs/bfcl/registry";
 import { prepareGroundTruth, verifyTrajectory, type PreparedGroundTruth } from "../../server/envs/bfcl/verifier";
+import { best as bestOf, roundsFromArgs } from "../lib/timing";
 
-const roundsArg = process.argv.indexOf("--rounds");
-const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
+const ROUNDS = roundsFromArgs();
 
-function timeIt(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
-
-/** Best of `rounds` runs (ms), after one warm-up run. */
-function best(fn: () => void, rounds = ROUNDS): number {
-  fn();
-  let min = Infinity;
-  for (let i = 0; i < rounds; i++) min = Math.min(min, timeIt(fn));
-  return min;
-}
+const best = (fn: () => void) => bestOf(fn, ROUNDS);
 
 const available = new Set<string>();
 const missing: string[] = [];

@@ -5,32 +5,19 @@
 // snapshot, execute the ground-truth calls, verify them (prepared ground truth reused, as the worker does). It is
 // the least an LLM's perfect trajectory costs the environment and the verifier. Ratios say how many such replays one
 // learner rollout plus its verification costs.
-import { performance } from "node:perf_hooks";
 import { createBfclEnvironment, type BfclEnvironment } from "../../server/envs/bfcl/bfcl-env";
 import type { ToolCall } from "../../server/envs/types";
 import { bfclTasks, scoreCalls } from "../../server/policies/simulated/bfcl-tasks";
 import { SimulatedLearner, type UpdateGroup } from "../../server/policies/simulated";
 import type { RolloutTask } from "../../server/policies/types";
 import { hashSeed } from "../../server/rods/random";
+import { best as bestOf, roundsFromArgs, timeIt } from "../lib/timing";
 
-const roundsArg = process.argv.indexOf("--rounds");
-const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
+const ROUNDS = roundsFromArgs();
 const K = 16;
 const PER_CATEGORY = 25;
 
-function timeIt(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
-
-/** Best of `rounds` runs (ms), after one warm-up run. */
-function best(fn: () => void, rounds = ROUNDS): number {
-  fn();
-  let min = Infinity;
-  for (let i = 0; i < rounds; i++) min = Math.min(min, timeIt(fn));
-  return min;
-}
+const best = (fn: () => void) => bestOf(fn, ROUNDS);
 
 const tasks = bfclTasks("train", PER_CATEGORY);
 const learner = SimulatedLearner.create({ seed: 1 });
