@@ -39,15 +39,18 @@ function idleSeconds(): number {
   return parseEnv().RODS_ENV_SESSION_IDLE_SECONDS;
 }
 
-type SessionRow = { id: string; taskId: string; status: string; turn: number; calls: Prisma.JsonValue; callCount: number; lastActiveAt: Date; result: Prisma.JsonValue; runId: string | null; stepIndex: number | null; sample: number | null };
+type SessionRow = { id: string; taskId: string; userId: string | null; status: string; turn: number; calls: Prisma.JsonValue; callCount: number; lastActiveAt: Date; result: Prisma.JsonValue; runId: string | null; stepIndex: number | null; sample: number | null };
 
-async function lockSession(tx: Prisma.TransactionClient, sessionId: string): Promise<SessionRow> {
+/** `userId`: the caller; a session belongs to the user who opened it and is unknown to anyone else. */
+async function lockSession(tx: Prisma.TransactionClient, sessionId: string, userId: string | undefined): Promise<SessionRow> {
   await tx.$queryRaw`SELECT id FROM "EnvSession" WHERE id = ${sessionId} FOR UPDATE`;
   const row = await tx.envSession.findUnique({
     where: { id: sessionId },
-    select: { id: true, taskId: true, status: true, turn: true, calls: true, callCount: true, lastActiveAt: true, result: true, runId: true, stepIndex: true, sample: true },
+    select: { id: true, taskId: true, userId: true, status: true, turn: true, calls: true, callCount: true, lastActiveAt: true, result: true, runId: true, stepIndex: true, sample: true },
   });
-  if (!row) throw new AppError("NOT_FOUND", `No environment session ${sessionId}; open one with POST /api/v1/env/sessions.`);
+  if (!row || (userId !== undefined && row.userId !== null && row.userId !== userId)) {
+    throw new AppError("NOT_FOUND", `No environment session ${sessionId}; open one with POST /api/v1/env/sessions.`);
+  }
   const idle = idleSeconds();
   if (row.status === "expired" || (row.status === "open" && Date.now() - row.lastActiveAt.getTime() > idle * 1000)) {
     throw new AppError("GONE", `Environment session ${sessionId} expired after ${idle} s without calls; open a new one.`);
@@ -76,9 +79,9 @@ export async function createEnvSession({ db, taskId, userId, run }: { db: Db; ta
 }
 
 /** Executes calls in order in the current turn; each result is exactly the environment's string. */
-export async function executeSessionCalls({ db, sessionId, calls }: { db: Db; sessionId: string; calls: TCallInput[] }): Promise<{ results: string[] }> {
+export async function executeSessionCalls({ db, sessionId, userId, calls }: { db: Db; sessionId: string; userId?: string; calls: TCallInput[] }): Promise<{ results: string[] }> {
   const { env, callCount, results } = await db.$transaction(async (tx) => {
-    const row = await lockSession(tx, sessionId);
+    const row = await lockSession(tx, sessionId, userId);
     assertOpen(row);
     if (row.callCount + calls.length > MAX_SESSION_CALLS) {
       throw new AppError("CONFLICT", `Environment session ${sessionId} holds ${row.callCount} calls; a session takes at most ${MAX_SESSION_CALLS}. Finish it.`);
@@ -104,9 +107,9 @@ export async function executeSessionCalls({ db, sessionId, calls }: { db: Db; se
 }
 
 /** Moves to the next user turn (releasing held-back tools of miss_func tasks); CONFLICT after the last. */
-export async function nextSessionTurn({ db, sessionId }: { db: Db; sessionId: string }): Promise<SessionTurn> {
+export async function nextSessionTurn({ db, sessionId, userId }: { db: Db; sessionId: string; userId?: string }): Promise<SessionTurn> {
   return db.$transaction(async (tx) => {
-    const row = await lockSession(tx, sessionId);
+    const row = await lockSession(tx, sessionId, userId);
     assertOpen(row);
     const task = await taskOf(tx, row.taskId);
     if (row.turn + 1 >= task.turns.length) {
@@ -120,9 +123,9 @@ export async function nextSessionTurn({ db, sessionId }: { db: Db; sessionId: st
 }
 
 /** Scores the session with the verifier (turns never reached count as failed). Finishing twice answers the same. */
-export async function finishEnvSession({ db, sessionId }: { db: Db; sessionId: string }): Promise<SessionScore> {
+export async function finishEnvSession({ db, sessionId, userId }: { db: Db; sessionId: string; userId?: string }): Promise<SessionScore> {
   const { score, slot, messages, verdict } = await db.$transaction(async (tx) => {
-    const row = await lockSession(tx, sessionId);
+    const row = await lockSession(tx, sessionId, userId);
     if (row.status === "finished") return { score: row.result as unknown as SessionScore, slot: undefined, messages: undefined, verdict: undefined };
     const task = await taskOf(tx, row.taskId);
     const stored = row.calls as unknown as EpisodeCall[][];
@@ -163,4 +166,13 @@ export async function expireIdleSessions({ db, now = new Date(), idle = idleSeco
 /** Forgets the environments this process keeps (tests use it to act as another web process). */
 export function dropSessionCache(): void {
   cache.clear();
+}
+
+/** The current turn of a session (what an agent sees now), without changing it. */
+export async function getSessionTurn({ db, sessionId, userId }: { db: Db; sessionId: string; userId?: string }): Promise<SessionTurn & { status: string }> {
+  return db.$transaction(async (tx) => {
+    const row = await lockSession(tx, sessionId, userId);
+    const task = await taskOf(tx, row.taskId);
+    return { sessionId, taskId: row.taskId, status: row.status, turn: row.turn + 1, turns: task.turns.length, ...turnView(task, row.turn) };
+  });
 }
