@@ -8,6 +8,7 @@ export const APP_ERROR_CODES = [
   /** a thing that existed and is gone for good (an expired environment session) */
   "GONE",
   "PRECONDITION_FAILED",
+  "PAYLOAD_TOO_LARGE",
   "TOO_MANY_REQUESTS",
   "INTERNAL_SERVER_ERROR",
 ] as const;
@@ -22,6 +23,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   GONE: 410,
   PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
 };

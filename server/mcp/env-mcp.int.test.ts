@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { disconnectDb } from "../db";
 import { createBfclEnvironment } from "../envs/bfcl/bfcl-env";
 import { resetData, testDb } from "../../test/db";
-import { startV1Server } from "../../test/v1-server-process";
+import { startApiServer } from "../../test/api-server";
 import { createApiKey, createUser } from "../services/auth-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "../services/import-service";
 import { resolveTask } from "../services/task-lookup";
@@ -35,7 +35,7 @@ describe("MCP environments", () => {
     const user = await createUser({ db, email: "mcp@rods.local", name: "MCP", password: "password-123" });
     key = (await createApiKey({ db, userId: user.id, name: "mcp", scopes: ["trainer"] })).key;
     readOnlyKey = (await createApiKey({ db, userId: user.id, name: "read", scopes: ["runs:read"] })).key;
-    server = await startV1Server({ databaseUrl: inject("databaseUrl") });
+    server = await startApiServer({ databaseUrl: inject("databaseUrl") });
   });
   afterAll(async () => {
     await server?.stop();

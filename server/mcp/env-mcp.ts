@@ -11,6 +11,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import type { Db } from "../db";
 import { ERROR_PREFIX } from "../envs/bfcl/bfcl-env";
 import { AppError } from "../errors";
+import { readBodyText } from "../http/body";
 import { createEnvSession, executeSessionCalls, finishEnvSession, getSessionTurn, nextSessionTurn, type SessionTurn } from "../services/env-session-service";
 
 export const NEXT_TURN_TOOL = "rods_next_turn";
@@ -70,10 +71,13 @@ function jsonRpcError(status: number, message: string): Response {
 }
 
 async function readJson(req: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MCP_MAX_BODY_BYTES) return { ok: false, response: jsonRpcError(413, `Request body over ${MCP_MAX_BODY_BYTES} bytes; send smaller tool arguments.`) };
-  const raw = await req.text();
-  if (Buffer.byteLength(raw) > MCP_MAX_BODY_BYTES) return { ok: false, response: jsonRpcError(413, `Request body over ${MCP_MAX_BODY_BYTES} bytes; send smaller tool arguments.`) };
+  let raw: string;
+  try {
+    raw = await readBodyText(req, { limitBytes: MCP_MAX_BODY_BYTES });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "PAYLOAD_TOO_LARGE") return { ok: false, response: jsonRpcError(413, error.message) };
+    throw error;
+  }
   try {
     return { ok: true, body: JSON.parse(raw) };
   } catch {
