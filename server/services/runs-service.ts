@@ -3,6 +3,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
 import { ZRunConfig, type TRunConfig } from "../rods/config";
+import { plannedTotalSteps } from "./run-budget";
 import type { Prisma } from "../generated/prisma/client";
 
 export const runListSelect = {
@@ -62,7 +63,7 @@ export async function createRun({ db, jobs, name, config: rawConfig, createdById
         mode: config.mode,
         config: config as unknown as Prisma.InputJsonValue,
         datasetId: dataset.id,
-        totalSteps: stepsPerEpoch * config.epochs,
+        totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs),
         createdById,
       },
       select: { id: true },
