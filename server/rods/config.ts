@@ -6,8 +6,12 @@ export type RunMode = (typeof RUN_MODES)[number];
 
 export const ZSimulatedPolicy = z.object({
   kind: z.literal("simulated"),
-  /** step size of the GRPO update on the learner's logits */
+  /** step size of the GRPO update on the learner's logits (plain SGD; see adamStepSize for the default optimiser) */
   learningRate: z.number().positive().max(10).default(0.5),
+  /** adam: per-logit normalised steps (scale-free, so diluting groups do not shrink the step); sgd: plain steps */
+  optimizer: z.enum(["adam", "sgd"]).default("adam"),
+  /** Adam's step size for a task's own logits (shared skill logits take a tenth); README of the simulated learner */
+  adamStepSize: z.number().positive().max(5).default(0.3),
   /** PPO-style clipping of the ratio against the behaviour policy */
   clip: z.number().positive().max(1).default(0.2),
   /** coefficient of the KL penalty towards the initial parameters (0 = none) */
@@ -83,7 +87,7 @@ export const ZRunConfig = z
     /** a step in which more than this fraction of rollouts fail for infrastructure reasons pauses the run */
     pauseOnInfraFraction: z.number().min(0).max(1).default(0.5),
     reviewPolicy: z.enum(["auto", "manual"]).default("auto"),
-    policy: ZPolicyConfig.default({ kind: "simulated", learningRate: 0.5, clip: 0.2, klCoef: 0, updateEpochs: 2 }),
+    policy: ZPolicyConfig.default({ kind: "simulated", learningRate: 0.5, optimizer: "adam", adamStepSize: 0.3, clip: 0.2, klCoef: 0, updateEpochs: 2 }),
     synthesizer: ZSynthesizerConfig.default({ kind: "procedural" }),
   })
   .superRefine((c, ctx) => {
