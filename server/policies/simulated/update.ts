@@ -40,8 +40,8 @@ const ADVANTAGE_EPS = 1e-6;
  * how fast a task is memorised against how fast skills generalise to unseen tasks (calibrated, README.md).
  */
 export const GAIN = { task: 16, skill: 0.35 } as const;
-/** Adam: a shared skill logit moves at every step, a task's own about once an epoch, so it takes a tenth of the step. */
-export const ADAM_GAIN = { task: 1, skill: 0.1 } as const;
+/** Adam gains: the one calibration of the update (README.md "Calibration"): task logits take the full step, shared skill logits 1/80 of it. */
+export const ADAM_GAIN = { task: 1, skill: 0.0125 } as const;
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
 /** Adam's state per logit: [m, v, t]. */
