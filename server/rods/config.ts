@@ -37,6 +37,11 @@ export const ZOpenAIPolicy = ZOpenAIEndpoint.extend({
   maxTokens: z.number().int().min(16).max(32_768).default(1024),
   /** model steps allowed per user turn (BFCL: 20) */
   maxStepsPerTurn: z.number().int().min(1).max(50).default(20),
+  /**
+   * system prompt of held-out evaluation; null = none, as BFCL scores (evaluation always runs at temperature 0).
+   * Training rollouts use it too when set, else RODS's short default prompt.
+   */
+  systemPrompt: z.string().min(1).max(20_000).nullable().default(null),
 });
 
 export const ZPolicyConfig = z.discriminatedUnion("kind", [ZSimulatedPolicy, ZOpenAIPolicy]);

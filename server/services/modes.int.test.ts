@@ -37,7 +37,7 @@ describe("modes, budgets and studies", () => {
   afterAll(async () => {
     await boss.stop({ graceful: false, wait: true });
     await disconnectDb();
-  });
+  }, 600_000);
 
   it("random_seeds synthesizes from seeds outside the boundary band too", async () => {
     const runId = await finished("random_seeds");
@@ -54,7 +54,7 @@ describe("modes, budgets and studies", () => {
       const s = await db.taskStepStat.findUnique({ where: { runId_stepIndex_taskId: { runId: rodsId, stepIndex: a.stepIndex!, taskId: a.seedTaskId } }, select: { region: true } });
       expect(s?.region).toBe("boundary");
     }
-  });
+  }, 600_000);
 
   it("binary_reward trains on rewards that are 0 or 1 only", async () => {
     const runId = await finished("binary_reward");
@@ -64,13 +64,13 @@ describe("modes, budgets and studies", () => {
     // the progress reward of the same rollouts is stored beside it and does take partial values
     const partial = await db.rollout.count({ where: { runId, reward: { gt: 0, lt: 1 } } });
     expect(partial).toBeGreaterThan(0);
-  });
+  }, 600_000);
 
   it("no_retirement injects synthesized tasks and retires none", async () => {
     const runId = await finished("no_retirement");
     expect(await db.poolEntry.count({ where: { runId, isSeed: false, state: "active" } })).toBeGreaterThan(0);
     expect(await db.poolEntry.count({ where: { runId, state: "retired" } })).toBe(0);
-  });
+  }, 600_000);
 
   it("no_refresh synthesizes in the first epoch only, injects once, and changes nothing after epoch 1", async () => {
     const runId = await finished("no_refresh");
@@ -86,7 +86,7 @@ describe("modes, budgets and studies", () => {
     // the pool trained on in epochs 2 and 3 is the same set of tasks
     const poolOf = (epoch: number) => new Set(steps.filter((s) => s.epoch === epoch).flatMap((s) => s.taskIds));
     expect([...poolOf(2)].sort()).toEqual([...poolOf(1)].sort());
-  });
+  }, 600_000);
 
   it("no_rewrite keeps the plan stage's per-turn text: no shared goal, no openers, no back references", async () => {
     const runId = await finished("no_rewrite");
@@ -98,14 +98,15 @@ describe("modes, budgets and studies", () => {
     for (const c of children) {
       const texts = (c.turns as { content: string }[][]).map((t) => t[0]?.content ?? "").filter((t) => t && !t.startsWith("I have updated"));
       for (const t of texts) {
-        const isIdle = /summary|recap/.test(t);
-        if (!isIdle) expect(t).toMatch(/^Please /);
+        // idle turns, and the augment stage's turn that supplies a left-out value (miss_param), are not plan text
+        const isOther = /summary|recap/.test(t) || /^(The |Here it is: |Right, the )/.test(t);
+        if (!isOther) expect(t).toMatch(/^Please /);
         expect(t).not.toMatch(/To start, please|With the result from before|Using what we got earlier|Building on the earlier result/);
       }
     }
     // the rewrite stage does write a conversation in rods: its first turns state a goal
     expect(rodsChildren.some((c) => /To start, please/.test(firstText(c.turns)))).toBe(true);
-  });
+  }, 600_000);
 
   it("a step budget ends the run after exactly that many updates, evaluated at the end", async () => {
     const run = await createRun({ db, jobs: jobSender(boss), config: { ...small, mode: "static", epochs: 50, budgetSteps: 3 } });
@@ -117,7 +118,7 @@ describe("modes, budgets and studies", () => {
     expect(steps.reduce((n, s) => n + s.numRollouts, 0)).toBe(3 * small.batchSize * small.k);
     expect(await db.policyCheckpoint.count({ where: { runId: run.id } })).toBe(3);
     expect(await db.evaluation.count({ where: { runId: run.id, stepIndex: 3, category: "overall" } })).toBe(1);
-  });
+  }, 600_000);
 
   it("a study works its runs one after another at an equal budget and reports them in one table", async () => {
     await expect(createStudy({ db, jobs: jobSender(boss), input: { modes: ["static"], seeds: 1, config: small } })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("budget") });
@@ -140,5 +141,5 @@ describe("modes, budgets and studies", () => {
     const paired = view.runs.filter((r) => r.mode === "rods").map((r) => r.heldOutFinal! - view.runs.find((s) => s.mode === "static" && s.seed === r.seed)!.heldOutFinal!);
     expect(rodsRow!.deltaToStatic!.mean).toBeCloseTo((paired[0]! + paired[1]!) / 2, 10);
     expect(view.table.curves.find((c) => c.mode === "rods")!.informative).toHaveLength(3);
-  });
+  }, 600_000);
 });
