@@ -17,6 +17,8 @@ commands:
   replay <file>                   execute call sequences (JSON lines) and print results and states per turn
   migrate                         apply pending database migrations
   experiment --mode <mode> ...    run an experiment to the end (see: npm run rods -- experiment --help)
+  study --modes <list> --seeds <n> --budget-steps <n> ...
+                                  modes × seeds at an equal budget, one table (see: npm run rods -- study --help)
   user create --email E --name N [--password P] [--admin]
                                   create a user who can sign in
   apikey create --user EMAIL --scopes LIST|all --name NAME
@@ -91,6 +93,20 @@ async function main(argv: string[]): Promise<number> {
       const database = await connect();
       try {
         return await runExperiment(rest);
+      } finally {
+        await disconnectDb();
+        await database.stop();
+      }
+    }
+    case "study": {
+      const { runStudy, STUDY_USAGE } = await import("./study");
+      if (rest.includes("--help")) {
+        console.log(STUDY_USAGE);
+        return 0;
+      }
+      const database = await connect();
+      try {
+        return await runStudy(rest);
       } finally {
         await disconnectDb();
         await database.stop();
