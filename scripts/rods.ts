@@ -19,6 +19,8 @@ commands:
   experiment --mode <mode> ...    run an experiment to the end (see: npm run rods -- experiment --help)
   user create --email E --name N [--password P] [--admin]
                                   create a user who can sign in
+  export <runId> --format bfcl|verl-parquet|trl-jsonl|trajectories|metrics-csv --out <path>
+                                  write a run's tasks, trajectories or metrics (see: npm run rods -- export --help)
 `;
 
 /** The database a command uses: DATABASE_URL, the one a running `npm start` owns, or an embedded one of its own. */
@@ -96,6 +98,25 @@ async function main(argv: string[]): Promise<number> {
     }
     case "user":
       return (await import("./user-cli")).userCommand(rest);
+    case "export": {
+      const { EXPORT_USAGE, exportCommand, parseExportArgs } = await import("./export-cli");
+      if (rest.includes("--help")) {
+        console.log(EXPORT_USAGE);
+        return 0;
+      }
+      const args = parseExportArgs(rest);
+      if ("error" in args) {
+        console.error(`${args.error}\n\n${EXPORT_USAGE}`);
+        return 2;
+      }
+      const database = await connect();
+      try {
+        return await exportCommand(args);
+      } finally {
+        await disconnectDb();
+        await database.stop();
+      }
+    }
     case "migrate": {
       const database = await connect();
       console.log(database.appliedMigrations.length ? `applied ${database.appliedMigrations.join(", ")}` : "the database is up to date");
