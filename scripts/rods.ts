@@ -21,6 +21,8 @@ commands:
                                   create a user who can sign in
   export <runId> --format bfcl|verl-parquet|trl-jsonl|trajectories|metrics-csv --out <path>
                                   write a run's tasks, trajectories or metrics (see: npm run rods -- export --help)
+  apikey create --user EMAIL --scopes LIST|all --name NAME
+                                  create an API key (printed once) for /api/v1
 `;
 
 /** The database a command uses: DATABASE_URL, the one a running `npm start` owns, or an embedded one of its own. */
@@ -117,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
         await database.stop();
       }
     }
+    case "apikey":
+      return (await import("./apikey-cli")).apiKeyCommand(rest);
     case "migrate": {
       const database = await connect();
       console.log(database.appliedMigrations.length ? `applied ${database.appliedMigrations.join(", ")}` : "the database is up to date");
