@@ -10,6 +10,7 @@ import { tableFromIPC } from "apache-arrow";
 import { readParquet } from "parquet-wasm";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startApiServer } from "../../test/api-server";
 import { resetData, testDb } from "../../test/db";
 import { disconnectDb } from "../db";
 import { jobSender, startQueue } from "../jobs/queue";
@@ -17,6 +18,7 @@ import { projectRoot } from "../platform/paths";
 import { registerHandlers } from "../worker/handlers";
 import { exportRun, streamRunExport } from "./export-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
+import { createApiKey, createUser } from "./auth-service";
 import { createRun } from "./runs-service";
 
 const db = testDb();
@@ -168,5 +170,31 @@ describe("exports of a run", () => {
     const badFormat = await run("npx", ["tsx", "scripts/rods.ts", "export", runId, "--format", "xml", "--out", out], { cwd: projectRoot, env }).catch((e) => e);
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toContain('unknown format "xml"');
+  });
+
+  it("serves each format over HTTP at /api/v1/runs/{id}/export with a runs:read key, the same bytes as the CLI's", async () => {
+    const user = await createUser({ db, email: "exporter@example.org", name: "Exporter", password: "exporter's password" });
+    const read = (await createApiKey({ db, userId: user.id, name: "export reader", scopes: ["runs:read"] })).key;
+    const trainer = (await createApiKey({ db, userId: user.id, name: "trainer only", scopes: ["trainer"] })).key;
+    const server = await startApiServer({ databaseUrl: inject("databaseUrl") });
+    try {
+      const get = (query: string, key = read) => fetch(`${server.url}/api/v1/runs/${query}`, { headers: { Authorization: `Bearer ${key}` } });
+      const metrics = await get(`${runId}/export?format=metrics-csv`);
+      expect(metrics.status).toBe(200);
+      expect(metrics.headers.get("content-disposition")).toBe(`attachment; filename="rods-${runId}-metrics.csv"`);
+      expect(await metrics.text()).toBe(readFileSync(path.join(dir, "metrics.csv"), "utf8"));
+      const traj = await get(`${runId}/export?format=trajectories`);
+      expect(await traj.text()).toBe(readFileSync(path.join(dir, "trajectories.jsonl"), "utf8"));
+      const parquet = await get(`${runId}/export?format=verl-parquet`);
+      const table = tableFromIPC(readParquet(new Uint8Array(await parquet.arrayBuffer())).intoIPCStream());
+      expect(table.numRows).toBe(expected.length);
+      expect((await get(`no-such-run/export?format=bfcl`)).status).toBe(404);
+      const bad = await get(`${runId}/export?format=xml`);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("query.format");
+      expect((await get(`${runId}/export?format=bfcl`, trainer)).status).toBe(403);
+    } finally {
+      await server.stop();
+    }
   });
 });
