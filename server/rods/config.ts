@@ -1,5 +1,6 @@
 // Run settings: every threshold of the method with the paper's default, validated once (UI, CLI, REST, worker).
 import { z } from "zod";
+import { endpointUrlProblem } from "./endpoint";
 
 export const RUN_MODES = ["rods", "static", "random_seeds", "binary_reward", "no_retirement", "no_refresh"] as const;
 export type RunMode = (typeof RUN_MODES)[number];
@@ -17,7 +18,13 @@ export const ZSimulatedPolicy = z.object({
 });
 
 export const ZOpenAIEndpoint = z.object({
-  baseUrl: z.string().url(),
+  baseUrl: z
+    .string()
+    .max(2000)
+    .superRefine((v, ctx) => {
+      const problem = endpointUrlProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   model: z.string().min(1).max(200),
   /** name of the worker's environment variable that holds the API key (the key itself is never stored) */
   apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).max(100).optional(),
