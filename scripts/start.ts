@@ -1,10 +1,12 @@
 // `npm start`: database (embedded when no DATABASE_URL), migrations, seed import, build if needed, web + worker.
-// Ctrl-C stops everything, the embedded Postgres last.
+// The embedded Postgres is supervised: when it dies it is restarted (web and worker reconnect by themselves), or
+// everything stops with a message. Ctrl-C always completes: it stops everything, the embedded Postgres last, and
+// prints "[rods] stopped".
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { disconnectDb, getDb } from "../server/db";
-import { parseEnv } from "../server/env";
+import { isAnonymousReadAllowed, isLoopbackHost, parseEnv } from "../server/env";
 import { JOBS } from "../server/jobs/contract";
 import { enqueue, startQueue } from "../server/jobs/queue";
 import { provideDatabase } from "../server/platform/database";
@@ -40,6 +42,7 @@ function needsBuild(): boolean {
 function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: projectRoot, stdio: "inherit", env: { ...process.env, ...extraEnv } });
+    children.push(child); // so Ctrl-C during a build stops the build too
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(" ")} exited with ${code}`))));
   });
 }
@@ -50,16 +53,22 @@ function countShippedEntries(): number {
   return readdirSync(dir).reduce((n, f) => n + readFileSync(path.join(dir, f), "utf8").split("\n").filter((l) => l.trim()).length, 0);
 }
 
-const database = await provideDatabase({ databaseUrl: env.DATABASE_URL, home: env.RODS_HOME, log });
-process.env.DATABASE_URL = database.url;
-if (database.isEmbedded) writeRuntimeInfo(env.RODS_HOME, { databaseUrl: database.url, pid: process.pid, port: env.PORT });
-
 const children: ChildProcess[] = [];
 let isStopping = false;
+let database: Awaited<ReturnType<typeof provideDatabase>> | undefined;
+/** A step of stopping that may hang (a child ignoring SIGTERM, a database that died) never blocks the rest. */
+const within = (ms: number, work: Promise<unknown>) => Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+
 async function stopAll(code: number) {
   if (isStopping) return;
   isStopping = true;
   log("stopping…");
+  // Whatever happens below, the process ends within a minute, saying so.
+  setTimeout(() => {
+    removeRuntimeInfo(env.RODS_HOME);
+    log("stopped (forced after 60 s)");
+    process.exit(code || 1);
+  }, 60_000).unref();
   await Promise.all(
     children.map(
       (child) =>
@@ -71,14 +80,61 @@ async function stopAll(code: number) {
         }),
     ),
   );
-  await disconnectDb().catch(() => {});
-  await database.stop();
+  await within(5_000, disconnectDb());
+  if (database) await within(20_000, database.stop());
   removeRuntimeInfo(env.RODS_HOME);
   log("stopped");
   process.exit(code);
 }
-process.on("SIGINT", () => void stopAll(0));
-process.on("SIGTERM", () => void stopAll(0));
+let signals = 0;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    // A second Ctrl-C while stopping: stop now.
+    if (++signals > 1) {
+      for (const child of children) child.kill("SIGKILL");
+      removeRuntimeInfo(env.RODS_HOME);
+      log("stopped (forced)");
+      process.exit(130);
+    }
+    void stopAll(0);
+  });
+}
+process.on("exit", () => removeRuntimeInfo(env.RODS_HOME));
+
+database = await provideDatabase({ databaseUrl: env.DATABASE_URL, home: env.RODS_HOME, log }).catch(async (error) => {
+  console.error(`[rods] ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
+  throw error;
+});
+process.env.DATABASE_URL = database.url;
+if (database.isEmbedded) writeRuntimeInfo(env.RODS_HOME, { databaseUrl: database.url, pid: process.pid, port: env.PORT });
+superviseDatabase(database);
+
+/** Restarts a dead embedded Postgres (same port and data, so web and worker reconnect), or stops everything. */
+function superviseDatabase(db: NonNullable<typeof database>) {
+  const embedded = db.embedded;
+  if (!embedded) return;
+  const MAX_ATTEMPTS = 10;
+  embedded.onUnexpectedExit(async (code, signal) => {
+    if (isStopping) return;
+    log(`the embedded PostgreSQL exited (${signal ?? code}); restarting it`);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS && !isStopping; attempt++) {
+      try {
+        await embedded.restart();
+        log("the embedded PostgreSQL is running again; web and worker reconnect on their next query");
+        return;
+      } catch (error) {
+        // A killed server's backends may hold its shared memory for a moment: wait and try again.
+        log(`restart attempt ${attempt}/${MAX_ATTEMPTS} failed: ${error instanceof Error ? error.message : String(error)}`);
+        await new Promise((r) => setTimeout(r, 1_000 * attempt));
+      }
+    }
+    if (!isStopping) {
+      console.error(`[rods] the embedded PostgreSQL could not be restarted; stopping everything. Check ${env.RODS_HOME}/pg (disk space, permissions) and run npm start again.`);
+      void stopAll(1);
+    }
+  });
+}
 
 try {
   await bootstrapAdminIfNone({ db: getDb(), log, adminPassword: env.RODS_ADMIN_PASSWORD });
@@ -102,7 +158,8 @@ try {
 }
 
 const childEnv = { ...process.env, DATABASE_URL: database.url, NODE_ENV: "production" as const };
-const web = spawn(bin("next"), ["start", "-p", String(env.PORT)], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+// Loopback unless HOST says otherwise: RODS is reachable from other machines only when someone chooses so.
+const web = spawn(bin("next"), ["start", "-p", String(env.PORT), "-H", env.HOST], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
 const worker = spawn(bin("tsx"), ["server/worker/index.ts"], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
 children.push(web, worker);
 for (const [name, child] of [["web", web], ["worker", worker]] as const) {
@@ -113,7 +170,11 @@ for (const [name, child] of [["web", web], ["worker", worker]] as const) {
   });
 }
 
-const url = `http://localhost:${env.PORT}`;
+const isAnyHost = env.HOST === "0.0.0.0" || env.HOST === "::";
+const url = `http://${isAnyHost ? "localhost" : env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
+if (!isLoopbackHost(env.HOST)) {
+  log(`listening on ${env.HOST}: reachable from other machines; anonymous reading is ${isAnonymousReadAllowed(env) ? "ON (RODS_ANONYMOUS_READ=true)" : "off"}`);
+}
 for (let i = 0; i < 240 && !isStopping; i++) {
   try {
     const res = await fetch(`${url}/api/health`);
