@@ -49,10 +49,18 @@ export const ZSynthesizerConfig = z.discriminatedUnion("kind", [
   ZOpenAIEndpoint.extend({ kind: z.literal("llm"), temperature: z.number().min(0).max(2).default(0.7) }),
 ]);
 
+/** Dataset names: short, printable, no path or control characters (used in URLs, logs and file names). */
+export const ZDatasetName = z
+  .string()
+  .trim()
+  .min(1, "give the dataset a name")
+  .max(200, "use at most 200 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' only, starting with a letter or digit");
+
 export const ZRunConfig = z
   .object({
     mode: z.enum(RUN_MODES).default("rods"),
-    datasetName: z.string().min(1).max(200).default("bfcl-v3"),
+    datasetName: ZDatasetName.default("bfcl-v3"),
     /** seed of every random choice of the run (shuffles, rollouts, synthesis) */
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     epochs: z.number().int().min(1).max(1000).default(8),

@@ -8,9 +8,9 @@ const ZRunFilter = z.object({ runId: ZId.optional() }).default({});
 export const reviewRouter = createTRPCRouter({
   list: publicProcedure
     .input(z.object({ runId: ZId.optional(), limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
-    .query(({ ctx, input }) => listReviewQueue({ db: ctx.db, ...input })),
+    .query(({ ctx, input }) => listReviewQueue({ db: ctx.db, ...input, canSeeEmails: Boolean(ctx.user) })),
   counts: publicProcedure.input(ZRunFilter).query(({ ctx, input }) => reviewCounts({ db: ctx.db, runId: input.runId })),
-  history: publicProcedure.input(z.object({ taskId: ZId })).query(({ ctx, input }) => listReviews({ db: ctx.db, taskId: input.taskId })),
+  history: publicProcedure.input(z.object({ taskId: ZId })).query(({ ctx, input }) => listReviews({ db: ctx.db, taskId: input.taskId, canSeeEmails: Boolean(ctx.user) })),
   approve: memberProcedure.input(z.object({ taskId: ZId })).mutation(({ ctx, input }) => approveTask({ db: ctx.db, taskId: input.taskId, userId: ctx.user.id })),
   reject: memberProcedure
     .input(z.object({ taskId: ZId, reason: z.string().trim().min(1, "Give a reason for rejecting the task.").max(1_000) }))
