@@ -12,6 +12,7 @@ import { enqueue, startQueue } from "../server/jobs/queue";
 import { provideDatabase } from "../server/platform/database";
 import { projectRoot } from "../server/platform/paths";
 import { removeRuntimeInfo, writeRuntimeInfo } from "../server/platform/runtime-file";
+import { superviseEmbedded } from "../server/platform/supervisor";
 import { bootstrapAdminIfNone } from "../server/services/auth-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, countDatasetTasks, createImportRun } from "../server/services/import-service";
 
@@ -125,27 +126,15 @@ superviseDatabase(database);
 
 /** Restarts a dead embedded Postgres (same port and data, so web and worker reconnect), or stops everything. */
 function superviseDatabase(db: NonNullable<typeof database>) {
-  const embedded = db.embedded;
-  if (!embedded) return;
-  const MAX_ATTEMPTS = 10;
-  embedded.onUnexpectedExit(async (code, signal) => {
-    if (isStopping) return;
-    log(`the embedded PostgreSQL exited (${signal ?? code}); restarting it`);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS && !isStopping; attempt++) {
-      try {
-        await embedded.restart();
-        log("the embedded PostgreSQL is running again; web and worker reconnect on their next query");
-        return;
-      } catch (error) {
-        // A killed server's backends may hold its shared memory for a moment: wait and try again.
-        log(`restart attempt ${attempt}/${MAX_ATTEMPTS} failed: ${error instanceof Error ? error.message : String(error)}`);
-        await new Promise((r) => setTimeout(r, 1_000 * attempt));
-      }
-    }
-    if (!isStopping) {
+  if (!db.embedded) return;
+  superviseEmbedded({
+    embedded: db.embedded,
+    log,
+    isStopping: () => isStopping,
+    onGiveUp: () => {
       console.error(`[rods] the embedded PostgreSQL could not be restarted; stopping everything. Check ${env.RODS_HOME}/pg (disk space, permissions) and run npm start again.`);
       void stopAll(1);
-    }
+    },
   });
 }
 

@@ -16,6 +16,8 @@ export interface EmbeddedDatabase {
   onUnexpectedExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   /** Starts the server again on the same port and data (after an unexpected exit). */
   restart(): Promise<void>;
+  /** The server's process id while it runs (chaos tests kill it). */
+  pid(): number | undefined;
 }
 
 const USER = "postgres";
@@ -134,7 +136,8 @@ export async function startEmbeddedPostgres({
     (server as unknown as { process?: unknown }).process = undefined;
     await startAndWatch();
   };
-  return { urlFor, stop, restart, onUnexpectedExit: (listener) => listeners.push(listener) };
+  const pid = () => (processOf(server) as { pid?: number } | undefined)?.pid;
+  return { urlFor, stop, restart, pid, onUnexpectedExit: (listener) => listeners.push(listener) };
 }
 
 /** Creates `database` on the server behind `adminUrl` when it does not exist. */

@@ -102,6 +102,18 @@ export const ZRunConfig = z
     if (c.driftLow > c.driftHigh) ctx.addIssue({ code: "custom", path: ["driftLow"], message: "the low drift threshold must not exceed the high one" });
   });
 
+/** Only `{…}` literals: a Date, Set, Map or class instance would pass z.object as an empty object and start a default run. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** ZRunConfig for input from outside (tRPC, REST): the settings must be a plain JSON object. */
+export const ZRunConfigInput = z
+  .custom<Record<string, unknown>>(isPlainObject, { message: 'send the run settings as a JSON object, e.g. {"mode": "rods", "epochs": 8}' })
+  .pipe(ZRunConfig);
+
 export type TRunConfig = z.infer<typeof ZRunConfig>;
 export type TPolicyConfig = z.infer<typeof ZPolicyConfig>;
 export type TSynthesizerConfig = z.infer<typeof ZSynthesizerConfig>;

@@ -41,3 +41,16 @@ describe("endpoint rules", () => {
     expect(config.policy.baseUrl).toContain("secret");
   });
 });
+
+describe("run config input", () => {
+  it("accepts only plain objects: a Date, Set, Map or array is refused instead of becoming a default run", async () => {
+    const { ZRunConfigInput } = await import("./config");
+    expect(ZRunConfigInput.safeParse({}).success).toBe(true);
+    expect(ZRunConfigInput.safeParse(Object.create(null)).success).toBe(true);
+    for (const odd of [new Date(), new Set(), new Map(), [], "x", 1, null]) {
+      const parsed = ZRunConfigInput.safeParse(odd);
+      expect(parsed.success, String(odd)).toBe(false);
+      if (!parsed.success) expect(parsed.error.issues[0]!.message).toMatch(/JSON object/);
+    }
+  });
+});

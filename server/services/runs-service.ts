@@ -2,7 +2,7 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { ZRunConfig, type TRunConfig } from "../rods/config";
+import { isPlainObject, ZRunConfig, type TRunConfig } from "../rods/config";
 import { keyEnvProblem, redactConfigUrls } from "../rods/endpoint";
 import { allowedKeyEnvs } from "../llm/client";
 import { parseEnv } from "../env";
@@ -25,13 +25,6 @@ export const runListSelect = {
   finishedAt: true,
   dataset: { select: { name: true } },
 } satisfies Prisma.RunSelect;
-
-/** Only `{…}` literals: a Date, Set, Map or class instance would pass as an empty object and start a default run. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 export function parseRunConfig(input: unknown): TRunConfig {
   if (input !== undefined && input !== null && !isPlainObject(input)) {

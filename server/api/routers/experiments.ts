@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getWebJobSender } from "../../jobs/web-queue";
 import { allowedKeyEnvs, createLlmClient, LlmError } from "../../llm/client";
-import { ZOpenAIEndpoint, ZOpenAIPolicy, ZRunConfig, ZSimulatedPolicy, ZSynthesizerConfig } from "../../rods/config";
+import { ZOpenAIEndpoint, ZOpenAIPolicy, ZRunConfig, ZRunConfigInput, ZSimulatedPolicy, ZSynthesizerConfig } from "../../rods/config";
 import { createRun } from "../../services/runs-service";
 import { AppError } from "../../errors";
 import { keyEnvProblem } from "../../rods/endpoint";
@@ -50,7 +50,7 @@ export const experimentsRouter = createTRPCRouter({
   }),
   /** Creates and starts a run; input errors come back as zodIssues with paths under "config". */
   create: memberProcedure
-    .input(z.object({ name: z.string().trim().max(200).optional(), config: ZRunConfig }))
+    .input(z.object({ name: z.string().trim().max(200).optional(), config: ZRunConfigInput }))
     .mutation(async ({ ctx, input }) => {
       const jobs = await getWebJobSender(); // before creating, so a run is never left without its first job
       const run = await createRun({ db: ctx.db, jobs, name: input.name, config: input.config, createdById: ctx.user.id, quotaUser: ctx.user });
