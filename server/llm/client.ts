@@ -5,6 +5,8 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { z } from "zod";
 import type { OpenAITool } from "../envs/types";
 import type { ChatMessage } from "../policies/types";
+import { parseEnv } from "../env";
+import { keyEnvProblem, parseKeyEnvAllowlist, sanitiseUpstreamMessage } from "../rods/endpoint";
 
 export interface LlmEndpoint {
   baseUrl: string;
@@ -210,13 +212,15 @@ function classify(error: unknown, context: { timedOut: boolean; callerSignal?: A
   if (error instanceof APIUserAbortError) return abortedError();
   if (error instanceof APIConnectionError) {
     const detail = error.cause instanceof Error ? `${error.cause.message}${causeCode(error.cause)}` : error.message;
-    return new LlmError("network", `cannot reach ${context.baseUrl}: ${detail}`, { cause: error });
+    return new LlmError("network", sanitiseUpstreamMessage(`cannot reach ${context.baseUrl}: ${detail}`), { cause: error });
   }
   if (error instanceof APIError && typeof error.status === "number") {
     const code = typeof error.code === "string" ? error.code : undefined;
     // The server's own words without the SDK's status prefix (callers print the status themselves).
     const body = error.error as { message?: unknown } | undefined;
-    const message = typeof body?.message === "string" && body.message !== "" ? body.message : error.message;
+    const raw = typeof body?.message === "string" && body.message !== "" ? body.message : error.message;
+    // Upstream bodies are untrusted (an HTML page, an echo of our headers): shown only as one short clean line.
+    const message = sanitiseUpstreamMessage(raw);
     return new LlmError(kindOfStatus(error.status), message, {
       status: error.status,
       code,
@@ -225,8 +229,8 @@ function classify(error: unknown, context: { timedOut: boolean; callerSignal?: A
     });
   }
   // A 2xx body that claims to be JSON but is not: the SDK's response.json() throws a SyntaxError.
-  if (error instanceof SyntaxError) return new LlmError("malformed_response", `response body is not valid JSON: ${error.message}`, { cause: error });
-  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof SyntaxError) return new LlmError("malformed_response", sanitiseUpstreamMessage(`response body is not valid JSON: ${error.message}`), { cause: error });
+  const message = sanitiseUpstreamMessage(error instanceof Error ? error.message : String(error));
   return new LlmError("network", message, { cause: error });
 }
 
@@ -237,7 +241,7 @@ function causeCode(cause: Error): string {
 
 function parseCompletion(body: unknown): Omit<ChatResult, "latencyMs" | "attempts"> {
   if (typeof body !== "object" || body === null) {
-    const preview = typeof body === "string" ? `: ${body.slice(0, 120)}` : "";
+    const preview = typeof body === "string" ? `: ${sanitiseUpstreamMessage(body.slice(0, 120))}` : "";
     throw new LlmError("malformed_response", `response is not a JSON object${preview}`);
   }
   const parsed = ZCompletion.safeParse(body);
@@ -277,7 +281,13 @@ function toRequestBody(model: string, params: ChatParams) {
   };
 }
 
+/** The variables an endpoint may take its key from (RODS_ENDPOINT_KEY_ENVS), read now so tests can change it. */
+export const allowedKeyEnvs = () => parseKeyEnvAllowlist(parseEnv().RODS_ENDPOINT_KEY_ENVS);
+
 export function createLlmClient(endpoint: LlmEndpoint, options: LlmClientOptions = {}): LlmClient {
+  // Checked here too, not only at the edge: a run stored earlier must not send another secret anywhere.
+  const keyProblem = keyEnvProblem(endpoint.apiKeyEnv, allowedKeyEnvs());
+  if (keyProblem) throw new LlmError("auth", keyProblem);
   const apiKey = (endpoint.apiKeyEnv ? process.env[endpoint.apiKeyEnv] : undefined) || "unused";
   const sdk = new OpenAI({
     apiKey,
