@@ -19,6 +19,8 @@ commands:
   experiment --mode <mode> ...    run an experiment to the end (see: npm run rods -- experiment --help)
   user create --email E --name N [--password P] [--admin]
                                   create a user who can sign in
+  apikey create --user EMAIL --scopes LIST|all --name NAME
+                                  create an API key (printed once) for /api/v1
 `;
 
 /** The database a command uses: DATABASE_URL, the one a running `npm start` owns, or an embedded one of its own. */
@@ -96,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case "user":
       return (await import("./user-cli")).userCommand(rest);
+    case "apikey":
+      return (await import("./apikey-cli")).apiKeyCommand(rest);
     case "migrate": {
       const database = await connect();
       console.log(database.appliedMigrations.length ? `applied ${database.appliedMigrations.join(", ")}` : "the database is up to date");

@@ -81,6 +81,8 @@ export const ZRunConfig = z
     reviewPolicy: z.enum(["auto", "manual"]).default("auto"),
     policy: ZPolicyConfig.default({ kind: "simulated", learningRate: 0.5, clip: 0.2, klCoef: 0, updateEpochs: 2 }),
     synthesizer: ZSynthesizerConfig.default({ kind: "procedural" }),
+    /** who rolls out: RODS with `policy` ("rods"), or an outside trainer that claims steps over /api/v1 ("trainer") */
+    rollouts: z.enum(["rods", "trainer"]).default("rods"),
   })
   .superRefine((c, ctx) => {
     if (c.alphaMinus > c.alphaPlus) ctx.addIssue({ code: "custom", path: ["alphaMinus"], message: "α− must not exceed α+" });

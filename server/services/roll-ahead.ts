@@ -2,11 +2,12 @@
 // so the policy server never waits on a step boundary. Allowed only where the method allows it: the next step's
 // tasks are fixed at epoch planning, and its rollouts must not need this step's outcome. The simulated learner is
 // updated by RODS after every step, so its next step must wait; an external policy is updated by its trainer.
+// A trainer-driven run's steps are claimed by the trainer, never queued here.
 import type { Db } from "../db";
 import type { TRunConfig } from "../rods/config";
 
 export function canRollAhead(config: TRunConfig): boolean {
-  return config.policy.kind !== "simulated";
+  return config.policy.kind !== "simulated" && config.rollouts !== "trainer";
 }
 
 /**

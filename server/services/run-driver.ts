@@ -52,12 +52,16 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   if (step.status === "pending") {
     // Only the tick that flips the step sends its groups (ticks may run side by side in several workers).
     const flipped = await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
-    if (flipped.count === 1) await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
-    await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+    // A trainer-driven run's step is claimed and rolled out by its trainer (trainer-run-service); RODS sends nothing.
+    if (config.rollouts !== "trainer") {
+      if (flipped.count === 1) await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+      await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+    }
     return "waiting";
   }
   const complete = await completedGroups({ db, runId, stepIndex: step.index, k: config.k });
   if (complete.size < step.taskIds.length) {
+    if (config.rollouts === "trainer") return "waiting";
     await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
     // A step rolled ahead waited behind the previous one: its clock starts when that one finished.
     const previousFinished = steps.find((s) => s.index === step.index - 1)?.finishedAt?.getTime() ?? 0;
