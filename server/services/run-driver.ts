@@ -6,6 +6,7 @@ import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
 import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
+import { isEvalEpoch } from "../rods/schedule";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
@@ -334,8 +335,8 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
         if (flags.retires && plan.inject.length) await pruneAfterInjection({ tx, runId, pMax: config.pMax, epoch });
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
-      const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
-      return isEvalEpoch ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
+      const isDue = isEvalEpoch({ epoch: epoch + 1, epochs: config.epochs, evalEveryEpochs: config.evalEveryEpochs });
+      return isDue ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
     },
     { timeout: 120_000 },
   );
