@@ -21,6 +21,8 @@ commands:
                                   modes × seeds at an equal budget, one table (see: npm run rods -- study --help)
   user create --email E --name N [--password P] [--admin]
                                   create a user who can sign in
+  apikey create --user EMAIL --scopes LIST|all --name NAME
+                                  create an API key (printed once) for /api/v1
 `;
 
 /** The database a command uses: DATABASE_URL, the one a running `npm start` owns, or an embedded one of its own. */
@@ -112,6 +114,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case "user":
       return (await import("./user-cli")).userCommand(rest);
+    case "apikey":
+      return (await import("./apikey-cli")).apiKeyCommand(rest);
     case "migrate": {
       const database = await connect();
       console.log(database.appliedMigrations.length ? `applied ${database.appliedMigrations.join(", ")}` : "the database is up to date");

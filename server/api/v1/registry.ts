@@ -1,0 +1,6 @@
+// Every /api/v1 route, in one list: the dispatcher serves these and the OpenAPI document describes these, so the
+// two cannot disagree. Add a domain's routes as one more spread.
+import type { V1Route } from "./define-route";
+import { runRoutes } from "./runs";
+
+export const V1_ROUTES: V1Route[] = [...runRoutes];

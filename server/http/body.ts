@@ -1,0 +1,65 @@
+// Request bodies at the HTTP edge, read with a byte limit before anything parses them. Used by /api/v1 and
+// available to tRPC and sign-in. No Prisma, no services: only the Fetch API's Request.
+import { AppError } from "../errors";
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** "1 MB", "64 KB", "512 bytes": how a limit is named in messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+function tooLarge(limitBytes: number): AppError {
+  return new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than the limit of ${formatBytes(limitBytes)} for this route; send less data per request.`, {
+    limitBytes,
+  });
+}
+
+/**
+ * The body as text, at most `limitBytes` bytes. The stream is read chunk by chunk and cancelled as soon as it
+ * passes the limit (a lying or missing Content-Length does not help a sender); a declared length over the limit
+ * is refused before reading anything.
+ */
+export async function readBodyText(req: Request, { limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitBytes?: number } = {}): Promise<string> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    await req.body?.cancel().catch(() => {});
+    throw tooLarge(limitBytes);
+  }
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}
+
+/**
+ * The body parsed as JSON, or `undefined` when it is empty. Refuses (400) a body that is not JSON or is sent
+ * with another content type, and (413) one over `limitBytes`.
+ */
+export async function readJsonBody(req: Request, { limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitBytes?: number } = {}): Promise<unknown> {
+  const contentType = req.headers.get("content-type");
+  const text = await readBodyText(req, { limitBytes });
+  if (text.trim() === "") return undefined;
+  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    throw new AppError("BAD_REQUEST", `Send the body as JSON with "Content-Type: application/json" (got "${contentType.slice(0, 100)}").`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError("BAD_REQUEST", `The request body is not valid JSON (${reason.slice(0, 200)}); send a JSON object.`);
+  }
+}
