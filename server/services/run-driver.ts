@@ -4,7 +4,7 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf } from "../rods/buffer";
+import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf, fullBatchesOf } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
@@ -94,7 +94,9 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
     if (existing > 0) return false;
     const active = await tx.poolEntry.findMany({ where: { runId, state: "active" }, select: { taskId: true }, orderBy: { taskId: "asc" } });
     const order = epochOrder({ taskIds: active.map((a) => a.taskId), epoch: run.currentEpoch, runSeed: config.seed });
-    const batches = batchesOf(order, config.batchSize);
+    // A budgeted run compares by steps: full batches make equal steps equal rollouts across modes.
+    const isBudgeted = config.budgetSteps != null || config.budgetRollouts != null;
+    const batches = isBudgeted ? fullBatchesOf(order, config.batchSize) : batchesOf(order, config.batchSize);
     await tx.step.createMany({
       data: batches.map((taskIds, i) => ({ runId, index: run.currentStep + i, epoch: run.currentEpoch, stepInEpoch: i, taskIds })),
       skipDuplicates: true,
