@@ -82,6 +82,9 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
 /** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
 async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
   if (!canRollAhead(config)) return;
+  // Never past a budget: the step after the last budgeted one must not start (a rollout budget is checked per step).
+  if (config.budgetSteps != null && stepIndex + 1 >= config.budgetSteps) return;
+  if (config.budgetRollouts != null) return;
   const next = await claimNextStep({ db, runId, epoch, stepIndex });
   if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
