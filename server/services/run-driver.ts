@@ -11,6 +11,7 @@ import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { startNextStudyRun } from "./study-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
 
 type Tx = Prisma.TransactionClient;
@@ -49,6 +50,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
+    if (await isSingleRoundPending({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
   }
@@ -336,6 +338,12 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
   if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
 }
 
+/** no_refresh injects its one round at the end of the first epoch: that boundary waits for the round to finish. */
+async function isSingleRoundPending({ db, runId, config, epoch }: { db: Db; runId: string; config: TRunConfig; epoch: number }): Promise<boolean> {
+  if (!modeFlags(config.mode).isSingleRound || epoch !== 0) return false;
+  return (await db.synthesisAttempt.count({ where: { runId, outcome: "running" } })) > 0;
+}
+
 /** Invariant: the synthesized part of the active pool stays ≤ P_max after injection (rule in server/rods/buffer.ts). */
 async function pruneAfterInjection({ tx, runId, pMax, epoch }: { tx: Tx; runId: string; pMax: number; epoch: number }) {
   const active = await tx.poolEntry.findMany({ where: { runId, state: "active", isSeed: false }, select: { taskId: true, enteredEpoch: true, lastMean: true } });
@@ -358,6 +366,8 @@ async function finishRun({ db, jobs, runId, finalStep, finalEpoch }: { db: Db; j
     await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: finalEpoch }, { singletonKey: `${runId}:${finalStep}` });
     return "waiting";
   }
-  await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  const done = await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  // A study works its runs one after another: the tick that completes this one starts the next.
+  if (done.count === 1) await startNextStudyRun({ db, jobs, runId });
   return "completed";
 }
