@@ -13,6 +13,7 @@ import type { AppRouter } from "@/server/api/root";
 import { ProgressBar, RunActions, StatusChip } from "../run-bits";
 import styles from "../runs.module.css";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
+import { RunExports } from "./run-exports";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
 
@@ -81,6 +82,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           <InfraCharts steps={steps} />
         </>
       )}
+      <RunExports runId={runId} />
     </>
   );
 }
