@@ -21,6 +21,8 @@ function e2eDatabaseUrl(): string {
   return info.databaseUrl;
 }
 
+// Other specs in this worker read DATABASE_URL as the e2e server's settings: it is put back after this file.
+const originalDatabaseUrl = process.env.DATABASE_URL;
 let db: Db;
 let fixture: SyntheticRun;
 let dir: string;
@@ -43,6 +45,8 @@ test.describe("exports from the monitor", () => {
   test.afterAll(async () => {
     if (db && fixture) await removeSyntheticRuns({ db, runs: [fixture] });
     await disconnectDb();
+    if (originalDatabaseUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = originalDatabaseUrl;
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

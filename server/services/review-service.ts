@@ -81,7 +81,7 @@ export async function listReviewQueue({ db, runId, limit = 50 }: { db: Db; runId
         ...reviewTaskSelect,
         parent: { select: reviewTaskSelect },
         childAttempts: {
-          select: { id: true, backend: true, runId: true, stepIndex: true, gateResults: true, judgeVerdict: true, configPatches: true, run: { select: { name: true } } },
+          select: { id: true, backend: true, runId: true, stepIndex: true, gateResults: true, judgeVerdict: true, configPatches: true, run: { select: { name: true, status: true } } },
           take: 1,
         },
         reviews: { select: reviewRowSelect, orderBy: { createdAt: "desc" } },
@@ -103,6 +103,7 @@ export async function listReviewQueue({ db, runId, limit = 50 }: { db: Db; runId
             backend: attempt.backend,
             runId: attempt.runId,
             runName: attempt.run?.name ?? null,
+            runStatus: attempt.run?.status ?? null,
             stepIndex: attempt.stepIndex,
             gateResults: (attempt.gateResults ?? []) as unknown as GateResult[],
             judgeVerdict: attempt.judgeVerdict as unknown as { isAccepted: boolean; score?: number; reasons: string[] } | null,

@@ -10,6 +10,7 @@ import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
+import { holdForReview } from "./review-gate";
 
 type Tx = Prisma.TransactionClient;
 
@@ -45,6 +46,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
+    if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
   }

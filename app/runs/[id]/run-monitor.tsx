@@ -13,6 +13,7 @@ import type { AppRouter } from "@/server/api/root";
 import { ProgressBar, RunActions, StatusChip } from "../run-bits";
 import styles from "../runs.module.css";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
+import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
@@ -61,7 +62,8 @@ export function RunMonitor({ runId }: { runId: string }) {
         <span style={{ flex: 1 }} />
         <RunActions run={run} />
       </div>
-      {run.statusReason ? <div className="banner" role="status">{run.statusReason}</div> : null}
+      <ReviewGateBanner runId={runId} isLive={isLive} />
+      {run.statusReason && !run.statusReason.startsWith("Waiting for review:") ? <div className="banner" role="status">{run.statusReason}</div> : null}
       {run.error ? <ErrorState title="The run failed" message={run.error} /> : null}
       <RunSummary run={run} steps={steps} />
       {series.isError ? (
