@@ -17,6 +17,8 @@ commands:
   replay <file>                   execute call sequences (JSON lines) and print results and states per turn
   migrate                         apply pending database migrations
   experiment --mode <mode> ...    run an experiment to the end (see: npm run rods -- experiment --help)
+  study --modes <list> --seeds <n> --budget-steps <n> ...
+                                  modes × seeds at an equal budget, one table (see: npm run rods -- study --help)
   user create --email E --name N [--password P] [--admin]
                                   create a user who can sign in
   export <runId> --format bfcl|verl-parquet|trl-jsonl|trajectories|metrics-csv --out <path>
@@ -98,6 +100,20 @@ async function main(argv: string[]): Promise<number> {
         await database.stop();
       }
     }
+    case "study": {
+      const { runStudy, STUDY_USAGE } = await import("./study");
+      if (rest.includes("--help")) {
+        console.log(STUDY_USAGE);
+        return 0;
+      }
+      const database = await connect();
+      try {
+        return await runStudy(rest);
+      } finally {
+        await disconnectDb();
+        await database.stop();
+      }
+    }
     case "user":
       return (await import("./user-cli")).userCommand(rest);
     case "export": {
@@ -141,7 +157,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof AppError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error));
+    // Users see what went wrong, not a stack trace (RODS_DEBUG=1 shows it for bug reports).
+    const detail = error instanceof Error && !(error instanceof AppError) && process.env.RODS_DEBUG ? `\n${error.stack}` : "";
+    console.error(`${error instanceof Error ? error.message : String(error)}${detail}`);
     process.exit(1);
   },
 );
