@@ -48,7 +48,8 @@ export function RunMonitor({ runId }: { runId: string }) {
     );
   }
   const run = header.data;
-  const steps = series.data ?? [];
+  // One numbering in the UI: steps and epochs from 1 (step n is the n-th update, as "after step n" of held-out).
+  const steps = (series.data ?? []).map((s) => ({ ...s, step: s.step + 1, epoch: s.epoch + 1 }));
   return (
     <>
       <p className={styles.small} style={{ margin: 0 }}>
