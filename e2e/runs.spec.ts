@@ -72,6 +72,10 @@ test.describe("runs and the monitor", () => {
     await expect(row).toContainText(/\d+ %/);
     await expect(table.getByRole("row").filter({ hasText: NAMES.live })).toContainText("5 / 30 steps");
     await page.screenshot({ path: "test-results/screenshots/runs.png", fullPage: true });
+    // The tab shows RODS's icon (app/icon.svg, linked by Next from every page).
+    const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+    expect(icon).toMatch(/^\/icon\.svg/);
+    expect((await page.request.get(icon!)).headers()["content-type"]).toContain("image/svg+xml");
 
     await row.getByRole("link", { name: NAMES.rods }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAMES.rods);
