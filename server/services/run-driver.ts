@@ -11,6 +11,7 @@ import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
+import { holdForReview } from "./review-gate";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 import { startNextStudyRun } from "./study-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
@@ -52,6 +53,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
     if (await isSingleRoundPending({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
+    if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
   }
