@@ -105,11 +105,11 @@ test.describe("security", () => {
     const big = "x".repeat(20 * 1024 * 1024);
     const signIn = await ctx.anonymous.post("/api/auth/sign-in", { data: big, headers: { "content-type": "application/json" } });
     expect(signIn.status()).toBe(413);
-    expect(((await signIn.json()) as { error: { message: string } }).error.message).toMatch(/larger than 8 KB/);
+    expect(((await signIn.json()) as { error: { message: string } }).error.message).toMatch(/larger than the limit of 8 KB/);
 
     const mutation = await ctx.member.post("/api/trpc/runs.pause", { data: big, headers: { "content-type": "application/json" } });
     expect(mutation.status()).toBe(413);
-    expect(((await mutation.json()) as { error: { message: string } }).error.message).toMatch(/larger than 1 MB/);
+    expect(((await mutation.json()) as { error: { message: string } }).error.message).toMatch(/larger than the limit of 1 MB/);
 
     // Chunked, no Content-Length: stopped once the limit is passed.
     const chunk = new TextEncoder().encode("y".repeat(64 * 1024));

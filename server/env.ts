@@ -28,6 +28,8 @@ const ZEnv = z.object({
   /** Per-user quotas: runs queued, running or paused at once, and rollouts those runs may plan in total. */
   RODS_QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(10_000).default(5),
   RODS_QUOTA_ROLLOUTS: z.coerce.number().int().min(1).max(10_000_000_000).default(5_000_000),
+  /** Seconds an environment session (/api/v1/env/sessions, MCP) may stay idle before it expires (410). */
+  RODS_ENV_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

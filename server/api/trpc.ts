@@ -50,7 +50,8 @@ const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    // tRPC has no 410: an expired thing is "not found" to the UI.
+    throw new TRPCError({ code: cause.code === "GONE" ? "NOT_FOUND" : cause.code, message: cause.message, cause });
   }
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     // Overload is not a bug (503, the route adds Retry-After); a value Postgres refuses is the caller's (400).

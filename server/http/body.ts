@@ -1,27 +1,37 @@
-// Request bodies read with a byte limit before any parsing: a 20 MB body is refused after the first MB instead of
-// being buffered and parsed (it froze the server before). Route handlers and the tRPC door read bodies only here.
+// Request bodies at the HTTP edge, read with a byte limit before anything parses them: a 20 MB body is refused
+// after the limit instead of being buffered and parsed (it froze the server before). Used by /api/v1, tRPC and
+// sign-in. No Prisma, no services: only the Fetch API's Request.
 import { parseEnv } from "../env";
 import { AppError } from "../errors";
 
-/** 413 with the limit in the message; thrown by the readers below, answered by `bodyErrorResponse`. */
-export class PayloadTooLargeError extends Error {
-  constructor(readonly limitBytes: number) {
-    super(`The request body is larger than ${formatBytes(limitBytes)}; send less data per request.`);
-    this.name = "PayloadTooLargeError";
-  }
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** RODS_BODY_LIMIT_BYTES (1 MB unless an admin changes it). */
+export const defaultBodyLimit = () => parseEnv().RODS_BODY_LIMIT_BYTES ?? DEFAULT_BODY_LIMIT_BYTES;
+
+/** "1 MB", "64 KB", "512 bytes": how a limit is named in messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
 }
 
-const formatBytes = (n: number) => (n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
+function tooLarge(limitBytes: number): AppError {
+  return new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than the limit of ${formatBytes(limitBytes)} for this route; send less data per request.`, {
+    limitBytes,
+  });
+}
 
-/** RODS_BODY_LIMIT_BYTES (about 1 MB unless an admin changes it). */
-export const defaultBodyLimit = () => parseEnv().RODS_BODY_LIMIT_BYTES;
-
-/** The raw body, at most `limitBytes`: refused from Content-Length alone when it says more, else while streaming. */
+/**
+ * The raw body, at most `limitBytes` bytes. The stream is read chunk by chunk and cancelled as soon as it passes
+ * the limit (a lying or missing Content-Length does not help a sender); a declared length over the limit is
+ * refused before reading anything.
+ */
 export async function readBodyBytes(req: Request, { limitBytes = defaultBodyLimit() }: { limitBytes?: number } = {}): Promise<Uint8Array> {
-  const declared = req.headers.get("content-length");
-  if (declared !== null && Number(declared) > limitBytes) {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limitBytes) {
     await req.body?.cancel().catch(() => {});
-    throw new PayloadTooLargeError(limitBytes);
+    throw tooLarge(limitBytes);
   }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
@@ -33,37 +43,41 @@ export async function readBodyBytes(req: Request, { limitBytes = defaultBodyLimi
     total += value.byteLength;
     if (total > limitBytes) {
       await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(limitBytes);
+      throw tooLarge(limitBytes);
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return Buffer.concat(chunks);
 }
 
-/** The body as UTF-8 text (invalid UTF-8 is a 400, not silently replaced). */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The body as UTF-8 text: invalid UTF-8 is refused (400), never silently replaced by U+FFFD. */
 export async function readBodyText(req: Request, options: { limitBytes?: number } = {}): Promise<string> {
   const bytes = await readBodyBytes(req, options);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new AppError("BAD_REQUEST", "The request body is not valid UTF-8; send UTF-8 text.");
   }
 }
 
-/** The body parsed as JSON (empty body = undefined); 413 past the limit, 400 when it is not JSON. */
-export async function readJsonBody(req: Request, options: { limitBytes?: number } = {}): Promise<unknown> {
-  const text = await readBodyText(req, options);
+/**
+ * The body parsed as JSON, or `undefined` when it is empty. Refuses (400) a body that is not JSON or is sent
+ * with another content type, and (413) one over `limitBytes`.
+ */
+export async function readJsonBody(req: Request, { limitBytes = defaultBodyLimit() }: { limitBytes?: number } = {}): Promise<unknown> {
+  const contentType = req.headers.get("content-type");
+  const text = await readBodyText(req, { limitBytes });
   if (text.trim() === "") return undefined;
+  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    throw new AppError("BAD_REQUEST", `Send the body as JSON with "Content-Type: application/json" (got "${contentType.slice(0, 100)}").`);
+  }
   try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", "The request body is not valid JSON; send a JSON document.");
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError("BAD_REQUEST", `The request body is not valid JSON (${reason.slice(0, 200)}); send a JSON object.`);
   }
 }
 
@@ -74,9 +88,11 @@ export async function readFormBody(req: Request, options: { limitBytes?: number 
 
 /** JSON error answer for the readers' errors: 413 with the limit, 400 for the rest; null when it is neither. */
 export function bodyErrorResponse(error: unknown): Response | null {
-  if (error instanceof PayloadTooLargeError) {
-    return Response.json({ error: { code: "PAYLOAD_TOO_LARGE", message: error.message, limitBytes: error.limitBytes } }, { status: 413, headers: { Connection: "close" } });
+  if (!(error instanceof AppError)) return null;
+  if (error.code === "PAYLOAD_TOO_LARGE") {
+    const limitBytes = (error.details as { limitBytes?: number } | undefined)?.limitBytes;
+    return Response.json({ error: { code: error.code, message: error.message, limitBytes } }, { status: 413, headers: { Connection: "close" } });
   }
-  if (error instanceof AppError && error.code === "BAD_REQUEST") return Response.json({ error: { code: error.code, message: error.message } }, { status: 400 });
+  if (error.code === "BAD_REQUEST") return Response.json({ error: { code: error.code, message: error.message } }, { status: 400 });
   return null;
 }

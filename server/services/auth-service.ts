@@ -251,6 +251,14 @@ export async function createApiKey({
   return { key, id: row.id, prefix, apiKey: row };
 }
 
+/** A key for the user with this email (the CLI's way to make keys without a browser); `scopes: ["all"]` = every scope. */
+export async function createApiKeyForEmail({ db, email, name, scopes }: { db: Db; email: string; name: string; scopes: string[] }) {
+  const address = parseOrThrow(ZEmail, email);
+  const user = await db.user.findUnique({ where: { email: address }, select: { id: true } });
+  if (!user) throw new AppError("NOT_FOUND", `No user with the email ${address}; create one with \`npm run rods -- user create\`.`);
+  return createApiKey({ db, userId: user.id, name, scopes: scopes.includes("all") ? [...API_SCOPE_NAMES] : scopes });
+}
+
 export async function listApiKeys({ db, userId }: { db: Db; userId: string }) {
   return db.apiKey.findMany({ where: { userId }, select: apiKeySelect, orderBy: [{ createdAt: "desc" }, { id: "asc" }] });
 }

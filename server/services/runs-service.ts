@@ -6,6 +6,8 @@ import { isPlainObject, ZRunConfig, type TRunConfig } from "../rods/config";
 import { keyEnvProblem, redactConfigUrls } from "../rods/endpoint";
 import { allowedKeyEnvs } from "../llm/client";
 import { parseEnv } from "../env";
+import { plannedTotalSteps } from "./run-budget";
+import { startNextStudyRun } from "./study-service";
 import type { Prisma } from "../generated/prisma/client";
 
 export const runListSelect = {
@@ -94,6 +96,8 @@ export async function createRun({
   config: rawConfig,
   createdById,
   quotaUser,
+  studyId,
+  isHeld = false,
 }: {
   db: Db;
   jobs: JobSender;
@@ -102,6 +106,10 @@ export async function createRun({
   createdById?: string;
   /** the user whose quotas apply (the UI and REST); the command line on the server's machine has none */
   quotaUser?: { id: string; role: string };
+  /** the study the run belongs to */
+  studyId?: string;
+  /** created queued but not started: its study starts it when its turn comes */
+  isHeld?: boolean;
 }) {
   const config = parseRunConfig(rawConfig);
   const dataset = await db.dataset.findUnique({ where: { name: config.datasetName }, select: { id: true } });
@@ -110,7 +118,8 @@ export async function createRun({
   if (seeds.length === 0) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" has no train tasks to start from.`);
   const stepsPerEpoch = Math.ceil(seeds.length / config.batchSize);
   if (quotaUser) {
-    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps: stepsPerEpoch * config.epochs, batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
+    const totalSteps = plannedTotalSteps(config, stepsPerEpoch * config.epochs);
+    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps, batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
   }
   const run = await db.$transaction(async (tx) => {
     const created = await tx.run.create({
@@ -119,15 +128,16 @@ export async function createRun({
         mode: config.mode,
         config: config as unknown as Prisma.InputJsonValue,
         datasetId: dataset.id,
-        totalSteps: stepsPerEpoch * config.epochs,
+        totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs),
         createdById,
+        studyId,
       },
       select: { id: true },
     });
     await tx.poolEntry.createMany({ data: seeds.map((taskId) => ({ runId: created.id, taskId, state: "active" as const, isSeed: true, enteredEpoch: 0 })) });
     return created;
   });
-  await jobs.send(JOBS.runAdvance, { runId: run.id }, { singletonKey: run.id });
+  if (!isHeld) await jobs.send(JOBS.runAdvance, { runId: run.id }, { singletonKey: run.id });
   return getRun({ db, id: run.id });
 }
 
@@ -180,6 +190,7 @@ export async function changeRunStatus({
     throw new AppError("CONFLICT", `Cannot ${action} a run that is ${run.status}.`);
   }
   if (action === "resume") await jobs.send(JOBS.runAdvance, { runId: id }, { singletonKey: id });
+  if (action === "cancel") await startNextStudyRun({ db, jobs, runId: id });
   return getRun({ db, id });
 }
 

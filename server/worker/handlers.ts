@@ -7,6 +7,7 @@ import { runEvaluation } from "../services/evaluation-service";
 import { importTaskFolder, updateImportProgress } from "../services/import-service";
 import { runRolloutGroup } from "../services/rollout-service";
 import { tickRun } from "../services/run-driver";
+import { startNextStudyRun } from "../services/study-service";
 import { runSynthesisAttempt } from "../services/synthesis-service";
 
 const POLL = { batchSize: 1, pollingIntervalSeconds: 0.5 };
@@ -35,6 +36,8 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
     const outcome = await tickRun({ db: getDb(), jobs, runId });
     if (outcome === "advanced") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId });
     if (outcome === "waiting") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId, startAfterSeconds: 1 });
+    // A study works its runs one after another: the next one starts when this one is over.
+    if (outcome === "completed") await startNextStudyRun({ db: getDb(), jobs, runId });
     return { outcome };
   });
 

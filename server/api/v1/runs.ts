@@ -1,0 +1,116 @@
+// /api/v1 runs: create, list, get, pause, resume, cancel. Thin doors over runs-service (the same services and the
+// same validated run config as the UI's tRPC routers).
+import { z } from "zod";
+import { getWebJobSender } from "../../jobs/web-queue";
+import { ZRunConfig } from "../../rods/config";
+import { changeRunStatus, createRun, getRun, listRuns } from "../../services/runs-service";
+import type { JobSender } from "../../jobs/contract";
+import { defineRoute } from "./define-route";
+
+// Only resume enqueues work: the queue connection is opened on that first use, not for pause or cancel.
+const lazyJobs: JobSender = { send: async (name, payload, options) => (await getWebJobSender()).send(name, payload, options) };
+
+export const ZRunId = z.strictObject({ id: z.string().min(1).max(100).meta({ description: "run id" }) });
+
+const ZTimestamp = z.iso.datetime();
+
+export const ZRunV1 = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    mode: z.string(),
+    status: z.enum(["queued", "running", "paused", "completed", "failed", "cancelled"]),
+    statusReason: z.string().nullable().meta({ description: "why the run is paused, cancelled or waiting" }),
+    error: z.string().nullable(),
+    datasetName: z.string(),
+    config: ZRunConfig,
+    currentEpoch: z.int(),
+    currentStep: z.int().meta({ description: "index of the next step to finish (steps 0 … currentStep−1 are done)" }),
+    totalSteps: z.int().nullable(),
+    policyVersion: z.int().meta({ description: "the policy version the next rollouts use" }),
+    createdAt: ZTimestamp,
+    startedAt: ZTimestamp.nullable(),
+    finishedAt: ZTimestamp.nullable(),
+  })
+  .meta({ id: "Run" });
+export type TRunV1 = z.input<typeof ZRunV1>;
+
+type RunRow = Awaited<ReturnType<typeof getRun>>;
+
+/** The wire shape of a run (dates as ISO strings, the dataset by name). */
+export function toRunV1(run: RunRow): TRunV1 {
+  const { dataset, createdAt, startedAt, finishedAt, ...rest } = run;
+  return {
+    ...rest,
+    status: rest.status as TRunV1["status"],
+    datasetName: dataset.name,
+    createdAt: createdAt.toISOString(),
+    startedAt: startedAt?.toISOString() ?? null,
+    finishedAt: finishedAt?.toISOString() ?? null,
+  };
+}
+
+const ZReason = z.strictObject({ reason: z.string().trim().max(500).optional().meta({ description: "shown on the run" }) });
+
+export const runRoutes = [
+  defineRoute({
+    method: "POST",
+    path: "/runs",
+    operationId: "createRun",
+    tag: "runs",
+    summary: "Create and start a run",
+    description: "Takes the same run settings as the launch form (every field optional, paper defaults). Answers the run.",
+    scope: "runs:write",
+    body: z.strictObject({ name: z.string().trim().max(200).optional(), config: ZRunConfig }),
+    response: ZRunV1,
+    status: 201,
+    errors: [412],
+    handle: async ({ db, user, body }) => {
+      const jobs = await getWebJobSender(); // before creating, so a run is never left without its first job
+      return toRunV1(await createRun({ db, jobs, name: body.name, config: body.config, createdById: user?.id, quotaUser: user ?? undefined }));
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/runs",
+    operationId: "listRuns",
+    tag: "runs",
+    summary: "List runs, newest first",
+    scope: "runs:read",
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    response: z.object({ runs: z.array(ZRunV1) }),
+    handle: async ({ db, query }) => ({ runs: (await listRuns({ db, limit: query.limit })).map(toRunV1) }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/runs/{id}",
+    operationId: "getRun",
+    tag: "runs",
+    summary: "Get one run (status, current step, policy version)",
+    scope: "runs:read",
+    params: ZRunId,
+    response: ZRunV1,
+    errors: [404],
+    handle: async ({ db, params }) => toRunV1(await getRun({ db, id: params.id })),
+  }),
+  ...(["pause", "resume", "cancel"] as const).map((action) =>
+    defineRoute({
+      method: "POST",
+      path: `/runs/{id}/${action}`,
+      operationId: `${action}Run`,
+      tag: "runs",
+      summary: `${action[0]!.toUpperCase()}${action.slice(1)} a run`,
+      description: action === "resume" ? "Only a paused run can be resumed." : "409 when the run is in a state that does not allow it.",
+      scope: "runs:write",
+      params: ZRunId,
+      body: action === "resume" ? z.strictObject({}) : ZReason,
+      response: ZRunV1,
+      errors: [404, 409],
+      handle: async ({ db, user, params, body }) => {
+        const reason = "reason" in body && body.reason ? body.reason : action === "resume" ? undefined : `${action === "pause" ? "Paused" : "Cancelled"} by ${user?.name ?? "an API client"}.`;
+        // Only the run's owner or an admin (changeRunStatus checks the actor).
+        return toRunV1(await changeRunStatus({ db, jobs: lazyJobs, id: params.id, action, reason, actor: user ?? undefined }));
+      },
+    }),
+  ),
+];
