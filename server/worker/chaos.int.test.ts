@@ -89,7 +89,7 @@ describe("chaos: database and worker killed mid-run", () => {
     await server?.stop();
   });
 
-  it("completes the run with every rollout exactly once", async () => {
+  it("completes the run with every rollout exactly once", { timeout: 600_000 }, async () => {
     const k = 8;
     const run = await createRun({ db, jobs: jobSender(sender), config: { mode: "rods", epochs: 2, k, batchSize: 20, limitSeeds: 40, evalLimit: 8, seed: 11 } });
     const worker = startWorker();
