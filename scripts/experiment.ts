@@ -12,7 +12,7 @@ import { RUN_MODES } from "../server/rods/config";
 export const EXPERIMENT_USAGE = `usage: npm run rods -- experiment --mode <${RUN_MODES.join("|")}> [options]
   --epochs N --k K --batch B --seed S --limit-seeds N --eval-limit N --name TEXT
   --budget-steps N --budget-rollouts N (end at this training budget, or at --epochs, whichever first)
-  --policy simulated|openai [--base-url URL --model M --api-key-env VAR]
+  --policy simulated|openai [--base-url URL --model M --api-key-env VAR --concurrency C (requests in flight per worker)]
   --synthesizer procedural|llm [--synth-base-url URL --synth-model M]
   --review auto|manual   --workers N (rollout jobs at once in this process)   --json`;
 
@@ -34,6 +34,7 @@ export const experimentOptions = {
   "base-url": { type: "string" },
   model: { type: "string" },
   "api-key-env": { type: "string" },
+  concurrency: { type: "string" },
   synthesizer: { type: "string", default: "procedural" },
   "synth-base-url": { type: "string" },
   "synth-model": { type: "string" },
@@ -59,7 +60,7 @@ export function runConfigFromFlags(values: Flags): Record<string, unknown> {
     reviewPolicy: values.review,
     policy:
       values.policy === "openai"
-        ? { kind: "openai", baseUrl: values["base-url"], model: values.model, apiKeyEnv: values["api-key-env"] }
+        ? { kind: "openai", baseUrl: values["base-url"], model: values.model, apiKeyEnv: values["api-key-env"], concurrency: num(values.concurrency) }
         : { kind: values.policy },
     synthesizer:
       values.synthesizer === "llm"

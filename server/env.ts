@@ -14,6 +14,8 @@ const ZEnv = z.object({
   RODS_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Seconds after which a worker that sent no heartbeat counts as down. */
   RODS_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).default(30),
+  /** Seconds an environment session (/api/v1/env/sessions, MCP) may stay idle before it expires (410). */
+  RODS_ENV_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
   /** Interface the web server listens on; anything but loopback exposes RODS to the network. */
   HOST: z.string().min(1).max(255).default("127.0.0.1"),
   /** Environment variables users may name as an endpoint's API key (comma-separated); empty = keyless endpoints only. */
@@ -28,8 +30,6 @@ const ZEnv = z.object({
   /** Per-user quotas: runs queued, running or paused at once, and rollouts those runs may plan in total. */
   RODS_QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(10_000).default(5),
   RODS_QUOTA_ROLLOUTS: z.coerce.number().int().min(1).max(10_000_000_000).default(5_000_000),
-  /** Seconds an environment session (/api/v1/env/sessions, MCP) may stay idle before it expires (410). */
-  RODS_ENV_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -1,13 +1,11 @@
-// Request bodies at the HTTP edge, read with a byte limit before anything parses them: a 20 MB body is refused
-// after the limit instead of being buffered and parsed (it froze the server before). Used by /api/v1, tRPC and
-// sign-in. No Prisma, no services: only the Fetch API's Request.
+// Request bodies at the HTTP edge, read with a byte limit before anything parses them: a 20 MB body is refused after
+// the first MB instead of being buffered and parsed (it froze the server before). /api/v1, tRPC and sign-in read
+// bodies only here. No Prisma, no services: only the Fetch API's Request.
 import { parseEnv } from "../env";
 import { AppError } from "../errors";
 
-export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
-
 /** RODS_BODY_LIMIT_BYTES (1 MB unless an admin changes it). */
-export const defaultBodyLimit = () => parseEnv().RODS_BODY_LIMIT_BYTES ?? DEFAULT_BODY_LIMIT_BYTES;
+export const DEFAULT_BODY_LIMIT_BYTES = parseEnv().RODS_BODY_LIMIT_BYTES;
 
 /** "1 MB", "64 KB", "512 bytes": how a limit is named in messages. */
 export function formatBytes(bytes: number): string {
@@ -24,12 +22,12 @@ function tooLarge(limitBytes: number): AppError {
 
 /**
  * The raw body, at most `limitBytes` bytes. The stream is read chunk by chunk and cancelled as soon as it passes
- * the limit (a lying or missing Content-Length does not help a sender); a declared length over the limit is
- * refused before reading anything.
+ * the limit (a lying or missing Content-Length does not help a sender); a declared length over the limit is refused
+ * before reading anything.
  */
-export async function readBodyBytes(req: Request, { limitBytes = defaultBodyLimit() }: { limitBytes?: number } = {}): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limitBytes) {
+export async function readBodyBytes(req: Request, { limitBytes = DEFAULT_BODY_LIMIT_BYTES }: { limitBytes?: number } = {}): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > limitBytes) {
     await req.body?.cancel().catch(() => {});
     throw tooLarge(limitBytes);
   }
@@ -50,13 +48,11 @@ export async function readBodyBytes(req: Request, { limitBytes = defaultBodyLimi
   return Buffer.concat(chunks);
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** The body as UTF-8 text: invalid UTF-8 is refused (400), never silently replaced by U+FFFD. */
+/** The body as UTF-8 text (invalid UTF-8 is a 400, not silently replaced). */
 export async function readBodyText(req: Request, options: { limitBytes?: number } = {}): Promise<string> {
   const bytes = await readBodyBytes(req, options);
   try {
-    return utf8.decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("BAD_REQUEST", "The request body is not valid UTF-8; send UTF-8 text.");
   }
@@ -66,9 +62,9 @@ export async function readBodyText(req: Request, options: { limitBytes?: number 
  * The body parsed as JSON, or `undefined` when it is empty. Refuses (400) a body that is not JSON or is sent
  * with another content type, and (413) one over `limitBytes`.
  */
-export async function readJsonBody(req: Request, { limitBytes = defaultBodyLimit() }: { limitBytes?: number } = {}): Promise<unknown> {
+export async function readJsonBody(req: Request, options: { limitBytes?: number } = {}): Promise<unknown> {
   const contentType = req.headers.get("content-type");
-  const text = await readBodyText(req, { limitBytes });
+  const text = await readBodyText(req, options);
   if (text.trim() === "") return undefined;
   if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
     throw new AppError("BAD_REQUEST", `Send the body as JSON with "Content-Type: application/json" (got "${contentType.slice(0, 100)}").`);
@@ -90,8 +86,7 @@ export async function readFormBody(req: Request, options: { limitBytes?: number 
 export function bodyErrorResponse(error: unknown): Response | null {
   if (!(error instanceof AppError)) return null;
   if (error.code === "PAYLOAD_TOO_LARGE") {
-    const limitBytes = (error.details as { limitBytes?: number } | undefined)?.limitBytes;
-    return Response.json({ error: { code: error.code, message: error.message, limitBytes } }, { status: 413, headers: { Connection: "close" } });
+    return Response.json({ error: { code: error.code, message: error.message, details: error.details } }, { status: 413, headers: { Connection: "close" } });
   }
   if (error.code === "BAD_REQUEST") return Response.json({ error: { code: error.code, message: error.message } }, { status: 400 });
   return null;

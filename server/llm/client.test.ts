@@ -235,3 +235,65 @@ describe("retry timing helpers", () => {
     expect(backoffMs(1, () => 1)).toBe(375);
   });
 });
+
+describe("createLlmClient: the keep-alive transport", () => {
+  it("returns the chat-completion object as the server sent it", async () => {
+    const { client } = await setup([{ content: "x", usage: { promptTokens: 3, completionTokens: 2 } }]);
+    const result = await client.chat(hello);
+    expect(result.raw).toMatchObject({ object: "chat.completion", choices: [{ index: 0, logprobs: null }], usage: { total_tokens: 5 } });
+  });
+
+  it("sends many requests over few connections, and survives the server closing an idle one", async () => {
+    const { createServer } = await import("node:http");
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const body = JSON.stringify({ choices: [{ message: { content: "ok" }, finish_reason: "stop" }] });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      });
+    });
+    server.on("connection", () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const retries: RetryInfo[] = [];
+    const client = createLlmClient({ baseUrl: `http://127.0.0.1:${port}/v1/`, model: "m", timeoutMs: 2_000, maxRetries: 0 }, { onRetry: (r) => retries.push(r) });
+    try {
+      for (let i = 0; i < 20; i++) expect((await client.chat(hello)).message.content).toBe("ok");
+      expect(connections).toBe(1);
+      // The server drops its idle keep-alive sockets; the next call still succeeds on its first attempt.
+      server.closeIdleConnections();
+      await new Promise((r) => setTimeout(r, 20));
+      const after = await client.chat(hello);
+      expect(after.attempts).toBe(1);
+      expect(retries).toEqual([]);
+      expect(connections).toBe(2);
+    } finally {
+      client.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("reports a non-JSON error page with its status and text", async () => {
+    const { createServer } = await import("node:http");
+    const server = createServer((_req, res) => {
+      res.writeHead(502, { "content-type": "text/html" });
+      res.end("<html>bad gateway</html>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const client = createLlmClient({ baseUrl: `http://127.0.0.1:${port}/v1`, model: "m", timeoutMs: 2_000, maxRetries: 0 });
+    try {
+      const error = await llmErrorOf(client.chat(hello));
+      expect(error.kind).toBe("server_error");
+      expect(error.status).toBe(502);
+      expect(error.message).toContain("bad gateway");
+    } finally {
+      client.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

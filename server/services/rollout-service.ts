@@ -8,7 +8,8 @@ import type { TRunConfig } from "../rods/config";
 import { hashSeed } from "../rods/random";
 import { preparedGroundTruthOf } from "./ground-truth-cache";
 import { policyForStep } from "./policy-store";
-import { loadRolloutTask, verifierEntryOf } from "./task-mapping";
+import { insertRollouts } from "./rollout-store";
+import { loadRolloutTask, rolloutTaskSelect, toRolloutTask, verifierEntryOf } from "./task-mapping";
 
 export interface ScoredRollout {
   sample: number;
@@ -50,9 +51,9 @@ export async function runRolloutGroup({ db, runId, stepIndex, taskId }: { db: Db
   const scored = await Promise.all(
     missing.map((sample) => rolloutAndScore({ policy, task, sample, seed: hashSeed(config.seed, "rollout", stepIndex, taskId, sample) })),
   );
-  const created = await db.rollout.createMany({
-    data: scored.map((s) => ({ runId, stepIndex, taskId, sample: s.sample, policyVersion: version, ...s.data })),
-    skipDuplicates: true,
+  const stored = await insertRollouts({
+    db,
+    rows: scored.map((s) => ({ runId, stepIndex, taskId, sample: s.sample, policyVersion: version, ...s.data })),
   });
-  return { stored: created.count, skipped: existing.size };
+  return { stored, skipped: existing.size };
 }

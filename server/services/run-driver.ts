@@ -11,6 +11,7 @@ import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { canRollAhead, claimNextStep } from "./roll-ahead";
 
 type Tx = Prisma.TransactionClient;
 
@@ -39,7 +40,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
 
   const steps = await db.step.findMany({
     where: { runId, epoch: run.currentEpoch },
-    select: { index: true, status: true, taskIds: true, rollingSince: true },
+    select: { index: true, status: true, taskIds: true, rollingSince: true, finishedAt: true },
     orderBy: { index: "asc" },
   });
   if (steps.length === 0) {
@@ -52,15 +53,22 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
     return "advanced";
   }
   if (step.status === "pending") {
-    await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
+    // Only the tick that flips the step sends its groups (ticks may run side by side in several workers).
+    const flipped = await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
     // A trainer-driven run's step is claimed and rolled out by its trainer (trainer-run-service); RODS sends nothing.
-    if (config.rollouts !== "trainer") await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+    if (config.rollouts !== "trainer") {
+      if (flipped.count === 1) await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+      await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+    }
     return "waiting";
   }
   const complete = await completedGroups({ db, runId, stepIndex: step.index, k: config.k });
   if (complete.size < step.taskIds.length) {
     if (config.rollouts === "trainer") return "waiting";
-    const age = (Date.now() - (step.rollingSince?.getTime() ?? 0)) / 1000;
+    await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+    // A step rolled ahead waited behind the previous one: its clock starts when that one finished.
+    const previousFinished = steps.find((s) => s.index === step.index - 1)?.finishedAt?.getTime() ?? 0;
+    const age = (Date.now() - Math.max(step.rollingSince?.getTime() ?? 0, previousFinished)) / 1000;
     if (age > RESEND_AFTER_SECONDS) {
       await db.step.update({ where: { runId_index: { runId, index: step.index } }, data: { rollingSince: new Date() } });
       await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds.filter((t) => !complete.has(t)), config });
@@ -69,6 +77,13 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   await finishStep({ db, jobs, runId, stepIndex: step.index });
   return "advanced";
+}
+
+/** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
+async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
+  if (!canRollAhead(config)) return;
+  const next = await claimNextStep({ db, runId, epoch, stepIndex });
+  if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
 
 function groupExpirySeconds(config: TRunConfig): number {

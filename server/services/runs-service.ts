@@ -2,12 +2,12 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
+import { plannedTotalSteps } from "./run-budget";
+import { startNextStudyRun } from "./study-service";
 import { isPlainObject, ZRunConfig, type TRunConfig } from "../rods/config";
 import { keyEnvProblem, redactConfigUrls } from "../rods/endpoint";
 import { allowedKeyEnvs } from "../llm/client";
 import { parseEnv } from "../env";
-import { plannedTotalSteps } from "./run-budget";
-import { startNextStudyRun } from "./study-service";
 import type { Prisma } from "../generated/prisma/client";
 
 export const runListSelect = {
@@ -95,21 +95,21 @@ export async function createRun({
   name,
   config: rawConfig,
   createdById,
-  quotaUser,
   studyId,
   isHeld = false,
+  quotaUser,
 }: {
   db: Db;
   jobs: JobSender;
   name?: string;
   config: unknown;
   createdById?: string;
-  /** the user whose quotas apply (the UI and REST); the command line on the server's machine has none */
-  quotaUser?: { id: string; role: string };
   /** the study the run belongs to */
   studyId?: string;
   /** created queued but not started: its study starts it when its turn comes */
   isHeld?: boolean;
+  /** the user whose quotas apply (the UI and REST); the command line on the server's machine has none */
+  quotaUser?: { id: string; role: string };
 }) {
   const config = parseRunConfig(rawConfig);
   const dataset = await db.dataset.findUnique({ where: { name: config.datasetName }, select: { id: true } });
@@ -118,8 +118,7 @@ export async function createRun({
   if (seeds.length === 0) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" has no train tasks to start from.`);
   const stepsPerEpoch = Math.ceil(seeds.length / config.batchSize);
   if (quotaUser) {
-    const totalSteps = plannedTotalSteps(config, stepsPerEpoch * config.epochs);
-    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps, batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
+    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs), batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
   }
   const run = await db.$transaction(async (tx) => {
     const created = await tx.run.create({

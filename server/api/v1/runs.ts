@@ -108,7 +108,6 @@ export const runRoutes = [
       errors: [404, 409],
       handle: async ({ db, user, params, body }) => {
         const reason = "reason" in body && body.reason ? body.reason : action === "resume" ? undefined : `${action === "pause" ? "Paused" : "Cancelled"} by ${user?.name ?? "an API client"}.`;
-        // Only the run's owner or an admin (changeRunStatus checks the actor).
         return toRunV1(await changeRunStatus({ db, jobs: lazyJobs, id: params.id, action, reason, actor: user ?? undefined }));
       },
     }),
