@@ -9,7 +9,7 @@ import { hashSeed } from "../rods/random";
 import { preparedGroundTruthOf } from "./ground-truth-cache";
 import { policyForStep } from "./policy-store";
 import { insertRollouts } from "./rollout-store";
-import { rolloutTaskSelect, toRolloutTask, verifierEntryOf } from "./task-mapping";
+import { loadRolloutTask, verifierEntryOf } from "./task-mapping";
 
 export interface ScoredRollout {
   sample: number;
@@ -45,7 +45,7 @@ export async function runRolloutGroup({ db, runId, stepIndex, taskId }: { db: Db
   const existing = new Set((await db.rollout.findMany({ where: { runId, stepIndex, taskId }, select: { sample: true } })).map((r) => r.sample));
   const missing = Array.from({ length: config.k }, (_, i) => i).filter((i) => !existing.has(i));
   if (missing.length === 0) return { stored: 0, skipped: config.k };
-  const task = toRolloutTask(await db.task.findUniqueOrThrow({ where: { id: taskId }, select: rolloutTaskSelect }));
+  const task = await loadRolloutTask({ db, id: taskId });
   const policy = await policyForStep({ db, runId, stepIndex, config });
   const version = await db.policyCheckpoint.count({ where: { runId, stepIndex: { lt: stepIndex } } });
   const scored = await Promise.all(

@@ -4,13 +4,14 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { planInjection, planRetirements, epochOrder, batchesOf } from "../rods/buffer";
+import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
+import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,7 +34,9 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   const config = run.config as unknown as TRunConfig;
   if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
 
-  if (run.currentEpoch >= config.epochs) return finishRun({ db, jobs, runId, config, finalStep: run.currentStep });
+  if (run.currentEpoch >= config.epochs || (await isRunBudgetSpent({ db, runId, config, stepsDone: run.currentStep }))) {
+    return finishRun({ db, jobs, runId, finalStep: run.currentStep, finalEpoch: run.currentEpoch });
+  }
 
   const steps = await db.step.findMany({
     where: { runId, epoch: run.currentEpoch },
@@ -78,7 +81,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
 
 /** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
 async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
-  if (!canRollAhead(config)) return;
+  if (!canRollAhead(config, stepIndex + 1)) return;
   const next = await claimNextStep({ db, runId, epoch, stepIndex });
   if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
@@ -114,7 +117,7 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
       skipDuplicates: true,
     });
     const done = await tx.step.count({ where: { runId, status: "done" } });
-    await tx.run.update({ where: { id: runId }, data: { totalSteps: done + batches.length * (config.epochs - run.currentEpoch) } });
+    await tx.run.update({ where: { id: runId }, data: { totalSteps: plannedTotalSteps(config, done + batches.length * (config.epochs - run.currentEpoch)) } });
     return run.currentEpoch === 0;
   });
   if (isFirst) await jobs.send(JOBS.evaluate, { runId, stepIndex: 0, epoch: 0 }, { singletonKey: `${runId}:0` });
@@ -299,7 +302,8 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
           if (ids.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: ids }, state: "active" }, data: { state: "retired", retireReason: reason, leftEpoch: epoch } });
         }
       }
-      if (flags.synthesizes) {
+      // no_refresh: its one round enters at the end of the first epoch, and the pool is frozen after that.
+      if (flags.synthesizes && (!flags.isSingleRound || epoch === 0)) {
         const staged = await tx.poolEntry.findMany({
           where: { runId, state: "staged", task: { reviewState: { in: ["none", "approved"] } } },
           select: { taskId: true, stagedStep: true },
@@ -307,8 +311,16 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
         });
         const activeCount = await tx.poolEntry.count({ where: { runId, state: "active" } });
         const activeSynthesizedCount = await tx.poolEntry.count({ where: { runId, state: "active", isSeed: false } });
-        const plan = planInjection({ staged: staged.map((s) => ({ taskId: s.taskId, stagedStep: s.stagedStep ?? 0 })), activeCount, activeSynthesizedCount, beta: config.beta, pMax: config.pMax });
+        const plan = planInjection({
+          staged: staged.map((s) => ({ taskId: s.taskId, stagedStep: s.stagedStep ?? 0 })),
+          activeCount,
+          activeSynthesizedCount,
+          beta: config.beta,
+          pMax: config.pMax,
+          canPrune: flags.retires,
+        });
         if (plan.inject.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: plan.inject }, state: "staged" }, data: { state: "active", enteredEpoch: epoch + 1 } });
+        if (flags.retires && plan.inject.length) await pruneAfterInjection({ tx, runId, pMax: config.pMax, epoch });
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
       const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
@@ -319,10 +331,26 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
   if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
 }
 
-async function finishRun({ db, jobs, runId, config, finalStep }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; finalStep: number }): Promise<TickOutcome> {
+/** Invariant: the synthesized part of the active pool stays ≤ P_max after injection (rule in server/rods/buffer.ts). */
+async function pruneAfterInjection({ tx, runId, pMax, epoch }: { tx: Tx; runId: string; pMax: number; epoch: number }) {
+  const active = await tx.poolEntry.findMany({ where: { runId, state: "active", isSeed: false }, select: { taskId: true, enteredEpoch: true, lastMean: true } });
+  if (active.length <= pMax) return;
+  const stats = await tx.taskStepStat.findMany({ where: { runId, taskId: { in: active.map((a) => a.taskId) } }, select: { taskId: true, phi: true }, orderBy: { stepIndex: "asc" } });
+  const lastPhi = new Map(stats.map((s) => [s.taskId, s.phi]));
+  const pruned = pruneOverPMax({
+    entries: active.map((a) => ({ taskId: a.taskId, isSeed: false, enteredEpoch: a.enteredEpoch ?? 0, observations: a.lastMean === null ? [] : [a.lastMean] })),
+    pMax,
+    phiOf: (taskId) => lastPhi.get(taskId) ?? 0,
+  }).map((r) => r.taskId);
+  if (pruned.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: pruned }, state: "active" }, data: { state: "retired", retireReason: "pruned", leftEpoch: epoch } });
+}
+
+async function finishRun({ db, jobs, runId, finalStep, finalEpoch }: { db: Db; jobs: JobSender; runId: string; finalStep: number; finalEpoch: number }): Promise<TickOutcome> {
   const evaluated = await db.evaluation.count({ where: { runId, stepIndex: finalStep } });
   if (evaluated === 0) {
-    await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: config.epochs }, { singletonKey: `${runId}:${finalStep}` });
+    // A run ended by its budget mid-epoch leaves planned steps that never started: they are not part of the run.
+    await releaseUnstartedSteps({ db, runId, stepsDone: finalStep });
+    await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: finalEpoch }, { singletonKey: `${runId}:${finalStep}` });
     return "waiting";
   }
   await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });

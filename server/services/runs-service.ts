@@ -3,6 +3,8 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
 import { ZRunConfig, type TRunConfig } from "../rods/config";
+import { plannedTotalSteps } from "./run-budget";
+import { startNextStudyRun } from "./study-service";
 import type { Prisma } from "../generated/prisma/client";
 
 export const runListSelect = {
@@ -48,7 +50,25 @@ async function seedTaskIds({ db, datasetId, limit }: { db: Db; datasetId: string
   return out;
 }
 
-export async function createRun({ db, jobs, name, config: rawConfig, createdById }: { db: Db; jobs: JobSender; name?: string; config: unknown; createdById?: string }) {
+export async function createRun({
+  db,
+  jobs,
+  name,
+  config: rawConfig,
+  createdById,
+  studyId,
+  isHeld = false,
+}: {
+  db: Db;
+  jobs: JobSender;
+  name?: string;
+  config: unknown;
+  createdById?: string;
+  /** the study the run belongs to */
+  studyId?: string;
+  /** created queued but not started: its study starts it when its turn comes */
+  isHeld?: boolean;
+}) {
   const config = parseRunConfig(rawConfig);
   const dataset = await db.dataset.findUnique({ where: { name: config.datasetName }, select: { id: true } });
   if (!dataset) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" does not exist; import it first (npm run rods -- import <dir>).`);
@@ -62,15 +82,16 @@ export async function createRun({ db, jobs, name, config: rawConfig, createdById
         mode: config.mode,
         config: config as unknown as Prisma.InputJsonValue,
         datasetId: dataset.id,
-        totalSteps: stepsPerEpoch * config.epochs,
+        totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs),
         createdById,
+        studyId,
       },
       select: { id: true },
     });
     await tx.poolEntry.createMany({ data: seeds.map((taskId) => ({ runId: created.id, taskId, state: "active" as const, isSeed: true, enteredEpoch: 0 })) });
     return created;
   });
-  await jobs.send(JOBS.runAdvance, { runId: run.id }, { singletonKey: run.id });
+  if (!isHeld) await jobs.send(JOBS.runAdvance, { runId: run.id }, { singletonKey: run.id });
   return getRun({ db, id: run.id });
 }
 
@@ -102,6 +123,7 @@ export async function changeRunStatus({ db, jobs, id, action, reason }: { db: Db
     throw new AppError("CONFLICT", `Cannot ${action} a run that is ${run.status}.`);
   }
   if (action === "resume") await jobs.send(JOBS.runAdvance, { runId: id }, { singletonKey: id });
+  if (action === "cancel") await startNextStudyRun({ db, jobs, runId: id });
   return getRun({ db, id });
 }
 
