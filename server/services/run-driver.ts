@@ -11,6 +11,7 @@ import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
+import { isEpochWaitingForSynthesis } from "./epoch-gate";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 
 type Tx = Prisma.TransactionClient;
@@ -49,6 +50,8 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
+    const lastFinishedAt = steps.reduce<Date | null>((t, s) => (s.finishedAt && (!t || s.finishedAt > t) ? s.finishedAt : t), null);
+    if (await isEpochWaitingForSynthesis({ db, runId, stepIndexes: steps.map((s) => s.index), lastFinishedAt })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
   }

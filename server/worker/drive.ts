@@ -26,7 +26,7 @@ export async function driveRun({ jobs, runId }: { jobs: JobSender; runId: string
     for (let moves = 0; moves < MAX_MOVES; moves++) {
       state.again = false;
       outcome = await tickRun({ db: getDb(), jobs, runId });
-      if (outcome !== "advanced" && !state.again) break;
+      if (outcome === "completed" || outcome === "idle" || (outcome === "waiting" && !state.again)) break;
     }
     // A study works its runs one after another: the next one starts when this one is over.
     if (outcome === "completed") await startNextStudyRun({ db: getDb(), jobs, runId });
