@@ -157,7 +157,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof AppError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error));
+    // Users see what went wrong, not a stack trace (RODS_DEBUG=1 shows it for bug reports).
+    const detail = error instanceof Error && !(error instanceof AppError) && process.env.RODS_DEBUG ? `\n${error.stack}` : "";
+    console.error(`${error instanceof Error ? error.message : String(error)}${detail}`);
     process.exit(1);
   },
 );

@@ -55,17 +55,32 @@ describe("createLlmClient: a successful call", () => {
     expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "x", schema: { type: "object" }, strict: true } });
   });
 
-  it("sends the key from the named environment variable, and a placeholder without one", async () => {
-    process.env.RODS_TEST_LLM_KEY = "sk-test-123";
+  it("sends the key from an allowed environment variable, and a placeholder without one", async () => {
+    process.env.LLM_TEST_KEY = "sk-test-123";
+    process.env.RODS_ENDPOINT_KEY_ENVS = "LLM_TEST_KEY";
     try {
-      const { server, client } = await setup([{ content: "a" }], { apiKeyEnv: "RODS_TEST_LLM_KEY" });
+      const { server, client } = await setup([{ content: "a" }], { apiKeyEnv: "LLM_TEST_KEY" });
       await client.chat(hello);
       expect(server.headers[0].authorization).toBe("Bearer sk-test-123");
       const other = await setup([{ content: "b" }]);
       await other.client.chat(hello);
       expect(other.server.headers[0].authorization).toBe("Bearer unused");
     } finally {
-      delete process.env.RODS_TEST_LLM_KEY;
+      delete process.env.LLM_TEST_KEY;
+      delete process.env.RODS_ENDPOINT_KEY_ENVS;
+    }
+  });
+
+  it("refuses a key variable outside the allowlist, and RODS's own secrets even when listed", async () => {
+    process.env.LLM_OTHER_KEY = "sk-other";
+    process.env.RODS_ENDPOINT_KEY_ENVS = "LLM_TEST_KEY,DATABASE_URL,RODS_ADMIN_PASSWORD";
+    try {
+      for (const apiKeyEnv of ["LLM_OTHER_KEY", "DATABASE_URL", "RODS_ADMIN_PASSWORD"]) {
+        expect(() => createLlmClient({ baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKeyEnv, timeoutMs: 1_000, maxRetries: 0 })).toThrow(/not allowed/);
+      }
+    } finally {
+      delete process.env.LLM_OTHER_KEY;
+      delete process.env.RODS_ENDPOINT_KEY_ENVS;
     }
   });
 

@@ -6,6 +6,8 @@ import type OpenAI from "openai";
 import { z } from "zod";
 import type { OpenAITool } from "../envs/types";
 import type { ChatMessage } from "../policies/types";
+import { parseEnv } from "../env";
+import { keyEnvProblem, parseKeyEnvAllowlist, sanitiseUpstreamMessage } from "../rods/endpoint";
 import { createJsonTransport, TransportAbortError, TransportError, type HttpReply } from "./http";
 
 export interface LlmEndpoint {
@@ -213,9 +215,9 @@ function classify(error: unknown, context: { timedOut: boolean; callerSignal?: A
   if (context.timedOut) return new LlmError("timeout", `no complete response within ${context.timeoutMs} ms`, { cause: error });
   if (error instanceof TransportAbortError) return abortedError();
   if (error instanceof TransportError) {
-    return new LlmError("network", `cannot reach ${context.baseUrl}: ${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ""}`, { cause: error });
+    return new LlmError("network", sanitiseUpstreamMessage(`cannot reach ${context.baseUrl}: ${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ""}`), { cause: error });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = sanitiseUpstreamMessage(error instanceof Error ? error.message : String(error));
   return new LlmError("network", message, { cause: error });
 }
 
@@ -244,21 +246,22 @@ function bodyOfReply(reply: HttpReply): unknown {
     } catch {
       if (reply.text.trim() !== "") message = `${reply.status}: ${reply.text.slice(0, 200)}`;
     }
-    throw new LlmError(kindOfStatus(reply.status), message, { status: reply.status, code, retryAfterMs: parseRetryAfter(headerGetter(reply.headers)) });
+    // Upstream bodies are untrusted (an HTML page, an echo of our headers): shown only as one short clean line.
+    throw new LlmError(kindOfStatus(reply.status), sanitiseUpstreamMessage(message), { status: reply.status, code, retryAfterMs: parseRetryAfter(headerGetter(reply.headers)) });
   }
   try {
     return JSON.parse(reply.text) as unknown;
   } catch (e) {
     const type = String(reply.headers["content-type"] ?? "");
     // A 2xx body that claims to be JSON but is not (a misbehaving proxy); other content types are shown as text.
-    if (type.includes("json")) throw new LlmError("malformed_response", `response body is not valid JSON: ${(e as Error).message}`, { cause: e });
+    if (type.includes("json")) throw new LlmError("malformed_response", sanitiseUpstreamMessage(`response body is not valid JSON: ${(e as Error).message}`), { cause: e });
     return reply.text;
   }
 }
 
 function parseCompletion(body: unknown): Omit<ChatResult, "latencyMs" | "attempts"> {
   if (typeof body !== "object" || body === null) {
-    const preview = typeof body === "string" ? `: ${body.slice(0, 120)}` : "";
+    const preview = typeof body === "string" ? `: ${sanitiseUpstreamMessage(body.slice(0, 120))}` : "";
     throw new LlmError("malformed_response", `response is not a JSON object${preview}`);
   }
   const parsed = ZCompletion.safeParse(body);
@@ -299,7 +302,13 @@ function toRequestBody(model: string, params: ChatParams) {
   };
 }
 
+/** The variables an endpoint may take its key from (RODS_ENDPOINT_KEY_ENVS), read now so tests can change it. */
+export const allowedKeyEnvs = () => parseKeyEnvAllowlist(parseEnv().RODS_ENDPOINT_KEY_ENVS);
+
 export function createLlmClient(endpoint: LlmEndpoint, options: LlmClientOptions = {}): LlmClient {
+  // Checked here too, not only at the edge: a run stored earlier must not send another secret anywhere.
+  const keyProblem = keyEnvProblem(endpoint.apiKeyEnv, allowedKeyEnvs());
+  if (keyProblem) throw new LlmError("auth", keyProblem);
   const apiKey = (endpoint.apiKeyEnv ? process.env[endpoint.apiKeyEnv] : undefined) || "unused";
   // Only what the endpoint names is sent: no organisation or project headers picked up from the environment.
   const transport = createJsonTransport({ baseUrl: endpoint.baseUrl, headers: { authorization: `Bearer ${apiKey}`, "user-agent": "rods" } });

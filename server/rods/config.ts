@@ -1,5 +1,6 @@
 // Run settings: every threshold of the method with the paper's default, validated once (UI, CLI, REST, worker).
 import { z } from "zod";
+import { endpointUrlProblem } from "./endpoint";
 
 export const RUN_MODES = ["rods", "static", "random_seeds", "binary_reward", "no_retirement", "no_refresh", "no_rewrite"] as const;
 export type RunMode = (typeof RUN_MODES)[number];
@@ -21,7 +22,13 @@ export const ZSimulatedPolicy = z.object({
 });
 
 export const ZOpenAIEndpoint = z.object({
-  baseUrl: z.string().url(),
+  baseUrl: z
+    .string()
+    .max(2000)
+    .superRefine((v, ctx) => {
+      const problem = endpointUrlProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   model: z.string().min(1).max(200),
   /** name of the worker's environment variable that holds the API key (the key itself is never stored) */
   apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).max(100).optional(),
@@ -51,10 +58,18 @@ export const ZSynthesizerConfig = z.discriminatedUnion("kind", [
   ZOpenAIEndpoint.extend({ kind: z.literal("llm"), temperature: z.number().min(0).max(2).default(0.7) }),
 ]);
 
+/** Dataset names: short, printable, no path or control characters (used in URLs, logs and file names). */
+export const ZDatasetName = z
+  .string()
+  .trim()
+  .min(1, "give the dataset a name")
+  .max(200, "use at most 200 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' only, starting with a letter or digit");
+
 export const ZRunConfig = z
   .object({
     mode: z.enum(RUN_MODES).default("rods"),
-    datasetName: z.string().min(1).max(200).default("bfcl-v3"),
+    datasetName: ZDatasetName.default("bfcl-v3"),
     /** seed of every random choice of the run (shuffles, rollouts, synthesis) */
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     epochs: z.number().int().min(1).max(1000).default(8),
@@ -101,6 +116,18 @@ export const ZRunConfig = z
     if (c.alphaMinus > c.alphaPlus) ctx.addIssue({ code: "custom", path: ["alphaMinus"], message: "α− must not exceed α+" });
     if (c.driftLow > c.driftHigh) ctx.addIssue({ code: "custom", path: ["driftLow"], message: "the low drift threshold must not exceed the high one" });
   });
+
+/** Only `{…}` literals: a Date, Set, Map or class instance would pass z.object as an empty object and start a default run. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** ZRunConfig for input from outside (tRPC, REST): the settings must be a plain JSON object. */
+export const ZRunConfigInput = z
+  .custom<Record<string, unknown>>(isPlainObject, { message: 'send the run settings as a JSON object, e.g. {"mode": "rods", "epochs": 8}' })
+  .pipe(ZRunConfig);
 
 export type TRunConfig = z.infer<typeof ZRunConfig>;
 export type TPolicyConfig = z.infer<typeof ZPolicyConfig>;

@@ -9,7 +9,7 @@ import { hashSeed } from "../rods/random";
 import { preparedGroundTruthOf } from "./ground-truth-cache";
 import { policyForStep } from "./policy-store";
 import { insertRollouts } from "./rollout-store";
-import { loadRolloutTask, verifierEntryOf } from "./task-mapping";
+import { loadRolloutTask, rolloutTaskSelect, toRolloutTask, verifierEntryOf } from "./task-mapping";
 
 export interface ScoredRollout {
   sample: number;

@@ -41,7 +41,7 @@ const endpointFields = (prefix: "policy" | "synthesizer"): FieldDef[] => [
   {
     path: `${prefix}.apiKeyEnv`,
     label: "API key variable",
-    help: "Name of the worker's environment variable holding the key, e.g. OPENAI_API_KEY. Never the key itself; empty for local servers.",
+    help: "Name of the worker's environment variable holding the key; only variables an admin lists in RODS_ENDPOINT_KEY_ENVS are accepted. Never the key itself; empty for local servers.",
     kind: "text",
     nullLabel: "none",
     placeholder: "OPENAI_API_KEY",
