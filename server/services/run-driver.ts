@@ -12,9 +12,10 @@ import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { holdForReview } from "./review-gate";
-import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 import { startNextStudyRun } from "./study-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
+import { isEpochWaitingForSynthesis } from "./epoch-gate";
+import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 
 type Tx = Prisma.TransactionClient;
 
@@ -52,7 +53,8 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
-    if (await isSingleRoundPending({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
+    const lastFinishedAt = steps.reduce<Date | null>((t, s) => (s.finishedAt && (!t || s.finishedAt > t) ? s.finishedAt : t), null);
+    if (await isEpochWaitingForSynthesis({ db, runId, stepIndexes: steps.map((s) => s.index), lastFinishedAt })) return "waiting";
     if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
@@ -86,10 +88,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
 
 /** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
 async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
-  if (!canRollAhead(config)) return;
-  // Never past a budget: the step after the last budgeted one must not start (a rollout budget is checked per step).
-  if (config.budgetSteps != null && stepIndex + 1 >= config.budgetSteps) return;
-  if (config.budgetRollouts != null) return;
+  if (!canRollAhead(config, stepIndex + 1)) return;
   const next = await claimNextStep({ db, runId, epoch, stepIndex });
   if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
@@ -341,11 +340,6 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
   if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
 }
 
-/** no_refresh injects its one round at the end of the first epoch: that boundary waits for the round to finish. */
-async function isSingleRoundPending({ db, runId, config, epoch }: { db: Db; runId: string; config: TRunConfig; epoch: number }): Promise<boolean> {
-  if (!modeFlags(config.mode).isSingleRound || epoch !== 0) return false;
-  return (await db.synthesisAttempt.count({ where: { runId, outcome: "running" } })) > 0;
-}
 
 /** Invariant: the synthesized part of the active pool stays ≤ P_max after injection (rule in server/rods/buffer.ts). */
 async function pruneAfterInjection({ tx, runId, pMax, epoch }: { tx: Tx; runId: string; pMax: number; epoch: number }) {
