@@ -10,6 +10,7 @@ import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
+import { isExternalTrainer, trainerGate } from "./trainer-service";
 
 type Tx = Prisma.TransactionClient;
 
@@ -32,6 +33,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   const config = run.config as unknown as TRunConfig;
   if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
 
+  if (run.currentEpoch >= config.epochs && (await trainerGate({ db, runId, config, stepIndex: null })) === "wait") return "waiting";
   if (run.currentEpoch >= config.epochs) return finishRun({ db, jobs, runId, config, finalStep: run.currentStep });
 
   const steps = await db.step.findMany({
@@ -49,6 +51,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
     return "advanced";
   }
   if (step.status === "pending") {
+    if ((await trainerGate({ db, runId, config, stepIndex: step.index })) === "wait") return "waiting";
     await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
     await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
     return "waiting";
@@ -175,7 +178,9 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           FROM (VALUES ${values}) AS v(task_id, mean) WHERE p."runId" = ${runId} AND p."taskId" = v.task_id`;
       }
 
-      const newVersion = await updatePolicyAfterStep({
+      // An external trainer trains on the published batch and moves the version with its ack.
+      const isExternal = isExternalTrainer(config);
+      const newVersion = isExternal ? run.policyVersion : await updatePolicyAfterStep({
         tx,
         runId,
         stepIndex,
@@ -201,6 +206,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           tokensIn: rollouts.reduce((n, r) => n + r.tokensIn, 0),
           tokensOut: rollouts.reduce((n, r) => n + r.tokensOut, 0),
           policyVersion: run.policyVersion,
+          ...(isExternal ? { publishedAt: new Date() } : {}),
         },
       });
 
@@ -295,7 +301,8 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
       const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
-      return isEvalEpoch ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
+      // With an external trainer the ack of the epoch's last step starts the evaluation (of the acknowledged version).
+      return isEvalEpoch && !isExternalTrainer(config) ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
     },
     { timeout: 120_000 },
   );

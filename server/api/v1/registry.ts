@@ -2,5 +2,6 @@
 // two cannot disagree. Add a domain's routes as one more spread.
 import type { V1Route } from "./define-route";
 import { runRoutes } from "./runs";
+import { trainerRoutes } from "./trainer";
 
-export const V1_ROUTES: V1Route[] = [...runRoutes];
+export const V1_ROUTES: V1Route[] = [...runRoutes, ...trainerRoutes];
