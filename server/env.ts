@@ -14,6 +14,8 @@ const ZEnv = z.object({
   RODS_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Seconds after which a worker that sent no heartbeat counts as down. */
   RODS_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).default(30),
+  /** Seconds an environment session (/api/v1/env/sessions, MCP) may stay idle before it expires (410). */
+  RODS_ENV_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -5,6 +5,8 @@ export const APP_ERROR_CODES = [
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  /** a thing that existed and is gone for good (an expired environment session) */
+  "GONE",
   "PRECONDITION_FAILED",
   "PAYLOAD_TOO_LARGE",
   "TOO_MANY_REQUESTS",
@@ -19,6 +21,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  GONE: 410,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,

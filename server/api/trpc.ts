@@ -41,7 +41,8 @@ const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    // tRPC has no 410: an expired thing is "not found" to the UI.
+    throw new TRPCError({ code: cause.code === "GONE" ? "NOT_FOUND" : cause.code, message: cause.message, cause });
   }
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") console.error("[trpc]", result.error.cause ?? result.error);
   return result;

@@ -85,6 +85,8 @@ export const ZRunConfig = z
     trainer: z.enum(["builtin", "external"]).default("builtin"),
     /** external trainer: steps RODS may roll out beyond the last acknowledged one (0 = strictly on-policy) */
     maxPolicyLag: z.number().int().min(0).max(16).default(0),
+    /** who rolls out: RODS with `policy` ("rods"), or an outside trainer that claims steps over /api/v1 ("trainer") */
+    rollouts: z.enum(["rods", "trainer"]).default("rods"),
   })
   .superRefine((c, ctx) => {
     if (c.alphaMinus > c.alphaPlus) ctx.addIssue({ code: "custom", path: ["alphaMinus"], message: "α− must not exceed α+" });

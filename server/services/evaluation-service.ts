@@ -12,33 +12,59 @@ export async function runEvaluation({ db, runId, stepIndex, epoch }: { db: Db; r
   const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, datasetId: true } });
   if (!run || run.status === "cancelled") return 0;
   const config = run.config as unknown as TRunConfig;
-  const rows = await db.task.findMany({
-    where: { datasetId: run.datasetId, split: "test", origin: { in: ["seed", "imported"] } },
-    select: { ...rolloutTaskSelect, scenarioIndex: true },
-    orderBy: [{ category: "asc" }, { scenarioIndex: "asc" }, { externalId: "asc" }],
-  });
-  const tasks = (config.evalLimit ? spread(rows, config.evalLimit) : rows).map(toRolloutTask);
+  // A trainer-driven run's trainer rolls the held-out tasks out itself: publish them as work to claim.
+  if (config.rollouts === "trainer") {
+    await ensureEvalRequest({ db, runId, stepIndex, epoch, datasetId: run.datasetId, config });
+    return 0;
+  }
+  const tasks = await heldOutTasks({ db, datasetId: run.datasetId, config });
   const policy = await policyForStep({ db, runId, stepIndex, config });
   const isGreedy = config.policy.kind === "simulated";
   const results = await Promise.all(
     tasks.map(async (task) => ({ task, scored: await rolloutAndScore({ policy, task, sample: 0, seed: hashSeed(config.seed, "eval", stepIndex, task.id), isGreedy }) })),
   );
+  const scoredResults = results.flatMap(({ task, scored }) =>
+    // infrastructure failures are not scores
+    scored.reward === null ? [] : [{ category: task.category, reward: scored.reward, success: scored.success === true }],
+  );
+  const created = await db.evaluation.createMany({
+    data: evaluationRows(scoredResults).map((row) => ({ runId, stepIndex, epoch, split: "test", ...row })),
+    skipDuplicates: true,
+  });
+  return created.count;
+}
+
+/** Per category and overall: BFCL accuracy (binary success rate) and mean progress reward. */
+export function evaluationRows(results: { category: string; reward: number; success: boolean }[]) {
   const groups = new Map<string, { success: number; progress: number; n: number }>();
-  for (const { task, scored } of results) {
-    if (scored.reward === null) continue; // infrastructure failures are not scores
-    for (const key of [task.category, "overall"]) {
+  for (const r of results) {
+    for (const key of [r.category, "overall"]) {
       const g = groups.get(key) ?? { success: 0, progress: 0, n: 0 };
-      g.success += scored.success ? 1 : 0;
-      g.progress += scored.reward;
+      g.success += r.success ? 1 : 0;
+      g.progress += r.reward;
       g.n += 1;
       groups.set(key, g);
     }
   }
-  const created = await db.evaluation.createMany({
-    data: [...groups].map(([category, g]) => ({ runId, stepIndex, epoch, split: "test", category, score: g.success / g.n, progress: g.progress / g.n, n: g.n })),
-    skipDuplicates: true,
+  return [...groups].map(([category, g]) => ({ category, score: g.success / g.n, progress: g.progress / g.n, n: g.n }));
+}
+
+/** The held-out tasks of a run: the test split of its dataset, limited to evalLimit spread over categories. */
+export async function heldOutTasks({ db, datasetId, config }: { db: Db; datasetId: string; config: TRunConfig }) {
+  const rows = await db.task.findMany({
+    where: { datasetId, split: "test", origin: { in: ["seed", "imported"] } },
+    select: { ...rolloutTaskSelect, scenarioIndex: true },
+    orderBy: [{ category: "asc" }, { scenarioIndex: "asc" }, { externalId: "asc" }],
   });
-  return created.count;
+  return (config.evalLimit ? spread(rows, config.evalLimit) : rows).map(toRolloutTask);
+}
+
+/** Publishes a trainer-driven run's held-out evaluation at a step (once; nothing when it is already scored). */
+export async function ensureEvalRequest({ db, runId, stepIndex, epoch, datasetId, config }: { db: Db; runId: string; stepIndex: number; epoch: number; datasetId: string; config: TRunConfig }) {
+  if ((await db.evaluation.count({ where: { runId, stepIndex } })) > 0) return;
+  if (await db.evalRequest.findUnique({ where: { runId_stepIndex: { runId, stepIndex } }, select: { id: true } })) return;
+  const tasks = await heldOutTasks({ db, datasetId, config });
+  await db.evalRequest.createMany({ data: [{ runId, stepIndex, epoch, taskIds: tasks.map((t) => t.id) }], skipDuplicates: true });
 }
 
 /** The first n of each category in turn, so a limited evaluation still covers every category. */

@@ -65,7 +65,8 @@ export async function updatePolicyAfterStep({
   groups: { rollouts: { behaviour: unknown; reward: number }[] }[];
 }): Promise<number> {
   // An external policy is updated by its trainer, which reports its versions itself.
-  if (config.policy.kind !== "simulated") return policyVersion;
+  // So is the policy of a trainer-driven run: its trainer rolled out and trains.
+  if (config.policy.kind !== "simulated" || config.rollouts === "trainer") return policyVersion;
   const saved = await learnerParamsBefore(tx, runId, stepIndex);
   const learner = saved ? SimulatedLearner.fromJSON(saved.params) : SimulatedLearner.create({ seed: config.seed });
   learner.update({ groups, config: config.policy });

@@ -53,11 +53,13 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   if (step.status === "pending") {
     if ((await trainerGate({ db, runId, config, stepIndex: step.index })) === "wait") return "waiting";
     await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
-    await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+    // A trainer-driven run's step is claimed and rolled out by its trainer (trainer-run-service); RODS sends nothing.
+    if (config.rollouts !== "trainer") await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
     return "waiting";
   }
   const complete = await completedGroups({ db, runId, stepIndex: step.index, k: config.k });
   if (complete.size < step.taskIds.length) {
+    if (config.rollouts === "trainer") return "waiting";
     const age = (Date.now() - (step.rollingSince?.getTime() ?? 0)) / 1000;
     if (age > RESEND_AFTER_SECONDS) {
       await db.step.update({ where: { runId_index: { runId, index: step.index } }, data: { rollingSince: new Date() } });

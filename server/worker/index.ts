@@ -4,6 +4,7 @@ import os from "node:os";
 import { disconnectDb, getDb } from "../db";
 import { parseEnv } from "../env";
 import { startQueue } from "../jobs/queue";
+import { expireIdleSessions } from "../services/env-session-service";
 import { recordHeartbeat, removeHeartbeat } from "../services/worker-service";
 import { registerHandlers } from "./handlers";
 import { startPeriodic } from "./periodic";
@@ -18,6 +19,7 @@ const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const db = getDb();
 const boss = await startQueue({ url: env.DATABASE_URL, isWorker: true });
 const heartbeat = startPeriodic({ name: "heartbeat", intervalMs: 5_000, run: () => recordHeartbeat({ db, workerId }) });
+const sessionCleanup = startPeriodic({ name: "env-sessions", intervalMs: 60_000, run: async () => void (await expireIdleSessions({ db })) });
 await registerHandlers(boss, { concurrency: env.RODS_WORKER_CONCURRENCY });
 console.log(`[worker] ${workerId} ready`);
 
@@ -28,6 +30,7 @@ async function shutdown(signal: string) {
   console.log(`[worker] ${signal}: stopping`);
   // Order: periodic runners, then the queue (letting active jobs finish briefly), then the database.
   await heartbeat.stop();
+  await sessionCleanup.stop();
   await boss.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => {});
   await removeHeartbeat({ db, workerId }).catch(() => {});
   await disconnectDb();

@@ -4,6 +4,7 @@
 import { AppError } from "../../errors";
 import { errorBody, errorResponse, runRoute, type V1Route } from "./define-route";
 import { renderApiDocs } from "./docs-page";
+import { serveMcp } from "./mcp";
 import { openApiDocument } from "./openapi";
 import { V1_ROUTES } from "./registry";
 
@@ -42,6 +43,8 @@ export async function dispatchV1(req: Request): Promise<Response> {
   if (req.method === "GET" && (rest === "/docs" || rest === "/docs/")) {
     return new Response(renderApiDocs(openApiDocument()), { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" } });
   }
+
+  if (rest === "/mcp" || rest === "/mcp/") return serveMcp(req);
 
   const allowed: string[] = [];
   for (const { route, segments } of compiled) {

@@ -1,7 +1,9 @@
 // Every /api/v1 route, in one list: the dispatcher serves these and the OpenAPI document describes these, so the
 // two cannot disagree. Add a domain's routes as one more spread.
 import type { V1Route } from "./define-route";
+import { envSessionRoutes } from "./env-sessions";
 import { runRoutes } from "./runs";
 import { trainerRoutes } from "./trainer";
+import { trainerDrivenRoutes } from "./trainer-driven";
 
-export const V1_ROUTES: V1Route[] = [...runRoutes, ...trainerRoutes];
+export const V1_ROUTES: V1Route[] = [...runRoutes, ...trainerRoutes, ...envSessionRoutes, ...trainerDrivenRoutes];
