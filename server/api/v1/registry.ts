@@ -3,7 +3,8 @@
 import type { V1Route } from "./define-route";
 import { envSessionRoutes } from "./env-sessions";
 import { runRoutes } from "./runs";
+import { taskRoutes } from "./tasks";
 import { trainerRoutes } from "./trainer";
 import { trainerDrivenRoutes } from "./trainer-driven";
 
-export const V1_ROUTES: V1Route[] = [...runRoutes, ...trainerRoutes, ...envSessionRoutes, ...trainerDrivenRoutes];
+export const V1_ROUTES: V1Route[] = [...runRoutes, ...trainerRoutes, ...taskRoutes, ...envSessionRoutes, ...trainerDrivenRoutes];
