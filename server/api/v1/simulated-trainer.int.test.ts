@@ -97,7 +97,7 @@ describe("the simulated learner as an external trainer process", () => {
 
     // Nothing lost, nothing twice: every step trained once, across both processes, and acknowledged in order.
     const steps = await db.step.findMany({ where: { runId }, select: { index: true, ackedPolicyVersion: true, infraFailures: true }, orderBy: { index: "asc" } });
-    const trained = [...first.lines, ...second.lines].filter((l) => "trained" in l).map((l) => l.trained as number);
+    const trained = [...first.lines, ...second.lines].filter((l) => typeof l.trained === "number").map((l) => l.trained as number);
     expect(trained).toEqual(steps.map((s) => s.index));
     expect(done.trainedSteps).toEqual(steps.map((s) => s.index));
     expect(JSON.parse(readFileSync(state, "utf8")).version).toBe(steps.length);
