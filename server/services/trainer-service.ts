@@ -206,3 +206,19 @@ async function evaluationAfterAck({ db, runId, stepIndex, epoch, config }: { db:
   const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
   return isEvalEpoch ? { stepIndex: stepIndex + 1, epoch: epoch + 1 } : null;
 }
+
+/** An external trainer's acknowledgements by step, for the monitor's chart (metrics as the trainer sent them). */
+export async function getTrainerMetricsSeries({ db, runId }: { db: Db; runId: string }) {
+  const steps = await db.step.findMany({
+    where: { runId, ackedAt: { not: null } },
+    select: { index: true, ackedPolicyVersion: true, trainerMetrics: true, publishedAt: true, ackedAt: true },
+    orderBy: { index: "asc" },
+  });
+  return steps.map((s) => ({
+    stepIndex: s.index,
+    policyVersion: s.ackedPolicyVersion,
+    /** seconds from publication to acknowledgement: how long the trainer took on the batch */
+    trainSeconds: s.publishedAt && s.ackedAt ? (s.ackedAt.getTime() - s.publishedAt.getTime()) / 1000 : null,
+    metrics: (s.trainerMetrics ?? {}) as Record<string, number>,
+  }));
+}
