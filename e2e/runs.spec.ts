@@ -53,7 +53,7 @@ test.describe("runs and the monitor", () => {
     process.env.DATABASE_URL = e2eDatabaseUrl();
     db = getDb();
     runs.rods = await fillSyntheticRun({ db, steps: 40, tasks: 120, k: 8, epochs: 5, name: NAMES.rods, seed: 7 });
-    runs.static = await fillSyntheticRun({ db, steps: 40, tasks: 120, k: 8, epochs: 5, mode: "static", name: NAMES.static, seed: 7 });
+    runs.static = await fillSyntheticRun({ db, steps: 40, tasks: 120, k: 8, epochs: 5, mode: "static", name: NAMES.static, seed: 7, config: { evalEveryEpochs: 2 } });
     runs.live = await fillSyntheticRun({ db, steps: 30, tasks: 40, k: 4, epochs: 3, stepsDone: 5, name: NAMES.live });
     runs.queued = await fillSyntheticRun({ db, steps: 30, tasks: 40, k: 4, epochs: 3, stepsDone: 0, status: "queued", name: NAMES.queued });
   });
@@ -167,10 +167,33 @@ test.describe("runs and the monitor", () => {
     await expect(page).toHaveURL(new RegExp(`/compare\\?runs=${runs.rods.runId},${runs.static.runId}$`));
     await expect(page.getByRole("table", { name: "Compared runs" })).toContainText(NAMES.rods);
     await expect(page.getByRole("table", { name: "Compared runs" })).toContainText(NAMES.static);
-    await expectChart(page, "Informative fraction over steps", ".recharts-line-curve");
-    await expectChart(page, "Held-out score over training", ".recharts-line-curve");
-    await expectChart(page, "Region occupancy over steps", ".recharts-line-curve");
-    expect(await page.getByRole("img", { name: /^Informative fraction over steps/ }).locator(".recharts-line-curve").count()).toBe(2);
+    await expectChart(page, "Informative fraction", ".recharts-line-curve");
+    await expectChart(page, "Held-out score", ".recharts-line-curve");
+    expect(await page.getByRole("img", { name: /^Informative fraction\./ }).locator(".recharts-line-curve").count()).toBe(2);
+    // The runs were evaluated at different steps (every epoch vs every second epoch): each held-out line is still
+    // one continuous path from its first evaluation to its last.
+    const heldOutPaths = page.getByRole("img", { name: /^Held-out score\./ }).locator("path.recharts-line-curve");
+    await expect(heldOutPaths).toHaveCount(2);
+    for (const d of await heldOutPaths.evaluateAll((paths) => paths.map((p) => p.getAttribute("d") ?? ""))) {
+      expect(d.match(/M/g)?.length, `one stroke per run: ${d.slice(0, 60)}`).toBe(1);
+    }
+    // Summary: final held-out of each run as stored, and the difference to the first run picked.
+    const finals = await Promise.all(
+      [runs.rods, runs.static].map(async (r) => (await db.evaluation.findFirstOrThrow({ where: { runId: r.runId, category: "overall" }, orderBy: { stepIndex: "desc" } })).score),
+    );
+    const rodsRow = page.getByTestId(`compare-summary-${runs.rods.runId}`);
+    const staticRow = page.getByTestId(`compare-summary-${runs.static.runId}`);
+    await expect(rodsRow).toContainText(`${(finals[0]! * 100).toFixed(1)} %`);
+    await expect(rodsRow).toContainText("(after step 40)");
+    await expect(staticRow).toContainText(`${(finals[1]! * 100).toFixed(1)} %`);
+    const diff = (finals[1]! - finals[0]!) * 100;
+    await expect(staticRow).toContainText(`${diff >= 0 ? "+" : "−"}${Math.abs(diff).toFixed(1)} pts`);
+    // Regions: one panel per run, three region lines each.
+    for (const r of [runs.rods, runs.static]) expect(await page.getByTestId(`compare-regions-${r.runId}`).locator(".recharts-line-curve").count()).toBe(3);
+    // The common x axis can be rollouts consumed.
+    await page.getByRole("combobox", { name: "x axis" }).selectOption("rollouts");
+    await expect(page.getByRole("region", { name: "Held-out score" })).toContainText("rollouts consumed");
+    await expect(heldOutPaths).toHaveCount(2);
     const settings = page.getByRole("table", { name: "Settings that differ" });
     await expect(settings.getByRole("row").filter({ hasText: "(mode)" })).toContainText("rods");
     await expect(settings.getByRole("row").filter({ hasText: "(mode)" })).toContainText("static");

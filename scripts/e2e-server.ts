@@ -12,6 +12,7 @@ if (process.env.DATABASE_URL) {
   await ensureDatabaseExists(withDatabaseName(process.env.DATABASE_URL, "postgres"), "rods_e2e_test");
   env.DATABASE_URL = withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
 }
-const child = spawn(path.join(projectRoot, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], { cwd: projectRoot, stdio: "inherit", env });
+// Node with tsx as a loader (not tsx's CLI, which SIGKILLs a child slow to acknowledge a relayed signal).
+const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: projectRoot, stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 1));

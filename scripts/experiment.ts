@@ -11,37 +11,42 @@ import { RUN_MODES } from "../server/rods/config";
 
 export const EXPERIMENT_USAGE = `usage: npm run rods -- experiment --mode <${RUN_MODES.join("|")}> [options]
   --epochs N --k K --batch B --seed S --limit-seeds N --eval-limit N --name TEXT
-  --policy simulated|openai [--base-url URL --model M --api-key-env VAR]
+  --budget-steps N --budget-rollouts N (end at this training budget, or at --epochs, whichever first)
+  --policy simulated|openai [--base-url URL --model M --api-key-env VAR --concurrency C (requests in flight per worker)]
   --synthesizer procedural|llm [--synth-base-url URL --synth-model M]
   --review auto|manual   --workers N (rollout jobs at once in this process)   --json`;
 
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
-export async function runExperiment(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      mode: { type: "string" },
-      epochs: { type: "string" },
-      k: { type: "string" },
-      batch: { type: "string" },
-      seed: { type: "string" },
-      "limit-seeds": { type: "string" },
-      "eval-limit": { type: "string" },
-      name: { type: "string" },
-      policy: { type: "string", default: "simulated" },
-      "base-url": { type: "string" },
-      model: { type: "string" },
-      "api-key-env": { type: "string" },
-      synthesizer: { type: "string", default: "procedural" },
-      "synth-base-url": { type: "string" },
-      "synth-model": { type: "string" },
-      review: { type: "string" },
-      workers: { type: "string", default: "2" },
-      json: { type: "boolean", default: false },
-    },
-  });
-  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+/** The settings flags shared by experiment and study. */
+export const experimentOptions = {
+  mode: { type: "string" },
+  epochs: { type: "string" },
+  k: { type: "string" },
+  batch: { type: "string" },
+  seed: { type: "string" },
+  "limit-seeds": { type: "string" },
+  "eval-limit": { type: "string" },
+  "budget-steps": { type: "string" },
+  "budget-rollouts": { type: "string" },
+  name: { type: "string" },
+  policy: { type: "string", default: "simulated" },
+  "base-url": { type: "string" },
+  model: { type: "string" },
+  "api-key-env": { type: "string" },
+  concurrency: { type: "string" },
+  synthesizer: { type: "string", default: "procedural" },
+  "synth-base-url": { type: "string" },
+  "synth-model": { type: "string" },
+  review: { type: "string" },
+  workers: { type: "string", default: "2" },
+  json: { type: "boolean", default: false },
+} as const;
+
+type Flags = { [K in keyof typeof experimentOptions]?: (typeof experimentOptions)[K]["type"] extends "boolean" ? boolean : string };
+
+/** Run settings from the flags (absent flags are left to the schema's defaults). */
+export function runConfigFromFlags(values: Flags): Record<string, unknown> {
   const config: Record<string, unknown> = {
     mode: values.mode,
     epochs: num(values.epochs),
@@ -50,10 +55,12 @@ export async function runExperiment(args: string[]): Promise<number> {
     seed: num(values.seed),
     limitSeeds: num(values["limit-seeds"]),
     evalLimit: num(values["eval-limit"]),
+    budgetSteps: num(values["budget-steps"]),
+    budgetRollouts: num(values["budget-rollouts"]),
     reviewPolicy: values.review,
     policy:
       values.policy === "openai"
-        ? { kind: "openai", baseUrl: values["base-url"], model: values.model, apiKeyEnv: values["api-key-env"] }
+        ? { kind: "openai", baseUrl: values["base-url"], model: values.model, apiKeyEnv: values["api-key-env"], concurrency: num(values.concurrency) }
         : { kind: values.policy },
     synthesizer:
       values.synthesizer === "llm"
@@ -61,6 +68,13 @@ export async function runExperiment(args: string[]): Promise<number> {
         : { kind: values.synthesizer },
   };
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key];
+  return config;
+}
+
+export async function runExperiment(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: experimentOptions });
+  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const config = runConfigFromFlags(values);
 
   const db = getDb();
   if ((await countDatasetTasks({ db, datasetName: BFCL_DATASET })) === 0) {

@@ -17,8 +17,12 @@ commands:
   replay <file>                   execute call sequences (JSON lines) and print results and states per turn
   migrate                         apply pending database migrations
   experiment --mode <mode> ...    run an experiment to the end (see: npm run rods -- experiment --help)
+  study --modes <list> --seeds <n> --budget-steps <n> ...
+                                  modes × seeds at an equal budget, one table (see: npm run rods -- study --help)
   user create --email E --name N [--password P] [--admin]
                                   create a user who can sign in
+  export <runId> --format bfcl|verl-parquet|trl-jsonl|trajectories|metrics-csv --out <path>
+                                  write a run's tasks, trajectories or metrics (see: npm run rods -- export --help)
   apikey create --user EMAIL --scopes LIST|all --name NAME
                                   create an API key (printed once) for /api/v1
   trainer simulated --url URL --key KEY (--run ID | --create JSON)
@@ -98,8 +102,41 @@ async function main(argv: string[]): Promise<number> {
         await database.stop();
       }
     }
+    case "study": {
+      const { runStudy, STUDY_USAGE } = await import("./study");
+      if (rest.includes("--help")) {
+        console.log(STUDY_USAGE);
+        return 0;
+      }
+      const database = await connect();
+      try {
+        return await runStudy(rest);
+      } finally {
+        await disconnectDb();
+        await database.stop();
+      }
+    }
     case "user":
       return (await import("./user-cli")).userCommand(rest);
+    case "export": {
+      const { EXPORT_USAGE, exportCommand, parseExportArgs } = await import("./export-cli");
+      if (rest.includes("--help")) {
+        console.log(EXPORT_USAGE);
+        return 0;
+      }
+      const args = parseExportArgs(rest);
+      if ("error" in args) {
+        console.error(`${args.error}\n\n${EXPORT_USAGE}`);
+        return 2;
+      }
+      const database = await connect();
+      try {
+        return await exportCommand(args);
+      } finally {
+        await disconnectDb();
+        await database.stop();
+      }
+    }
     case "apikey":
       return (await import("./apikey-cli")).apiKeyCommand(rest);
     case "trainer":
@@ -124,7 +161,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof AppError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error));
+    // Users see what went wrong, not a stack trace (RODS_DEBUG=1 shows it for bug reports).
+    const detail = error instanceof Error && !(error instanceof AppError) && process.env.RODS_DEBUG ? `\n${error.stack}` : "";
+    console.error(`${error instanceof Error ? error.message : String(error)}${detail}`);
     process.exit(1);
   },
 );

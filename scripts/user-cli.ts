@@ -12,7 +12,7 @@ import { createUser } from "../server/services/auth-service";
 export const USER_USAGE = `usage: npm run rods -- user create --email EMAIL --name NAME [--password PASSWORD] [--admin]
 
   Creates a user who can sign in to the web app. Without --password a random one is generated and printed once.
-  --admin makes the user an admin.`;
+  --admin makes the user an admin; --viewer makes a read-only user (default: member, who may launch runs).`;
 
 /** `args` are the words after "user". Returns the process exit code. */
 export async function userCommand(args: string[]): Promise<number> {
@@ -25,12 +25,12 @@ export async function userCommand(args: string[]): Promise<number> {
     console.error(`unknown user command "${sub}".\n\n${USER_USAGE}`);
     return 2;
   }
-  let values: { email?: string; name?: string; password?: string; admin?: boolean };
+  let values: { email?: string; name?: string; password?: string; admin?: boolean; viewer?: boolean };
   try {
     ({ values } = parseArgs({
       args: rest,
       strict: true,
-      options: { email: { type: "string" }, name: { type: "string" }, password: { type: "string" }, admin: { type: "boolean", default: false } },
+      options: { email: { type: "string" }, name: { type: "string" }, password: { type: "string" }, admin: { type: "boolean", default: false }, viewer: { type: "boolean", default: false } },
     }));
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USER_USAGE}`);
@@ -48,7 +48,7 @@ export async function userCommand(args: string[]): Promise<number> {
   const database = await provideDatabase({ databaseUrl: env.DATABASE_URL ?? running?.databaseUrl, home: env.RODS_HOME, log: (m) => console.error(`[rods] ${m}`) });
   process.env.DATABASE_URL = database.url;
   try {
-    const user = await createUser({ db: getDb(), email: values.email, name: values.name, password, role: values.admin ? "admin" : "member" });
+    const user = await createUser({ db: getDb(), email: values.email, name: values.name, password, role: values.admin ? "admin" : values.viewer ? "viewer" : "member" });
     console.log(`created ${user.role} ${user.email} (${user.name})`);
     if (!values.password) console.log(`password: ${password}  (shown once)`);
     return 0;

@@ -11,8 +11,10 @@ function databaseUrl(): string {
 }
 
 function createPrisma() {
+  const env = parseEnv();
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10 }),
+    // A full pool makes a request wait at most RODS_DB_POOL_TIMEOUT_MS, then it is answered 503 (db-errors.ts).
+    adapter: new PrismaPg({ connectionString: databaseUrl(), max: env.RODS_DB_POOL_SIZE, connectionTimeoutMillis: env.RODS_DB_POOL_TIMEOUT_MS }),
     omit: { user: { passwordHash: true }, session: { tokenHash: true }, apiKey: { keyHash: true } },
   });
 }

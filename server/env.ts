@@ -16,6 +16,20 @@ const ZEnv = z.object({
   RODS_WORKER_STALE_SECONDS: z.coerce.number().int().min(5).default(30),
   /** Seconds an environment session (/api/v1/env/sessions, MCP) may stay idle before it expires (410). */
   RODS_ENV_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
+  /** Interface the web server listens on; anything but loopback exposes RODS to the network. */
+  HOST: z.string().min(1).max(255).default("127.0.0.1"),
+  /** Environment variables users may name as an endpoint's API key (comma-separated); empty = keyless endpoints only. */
+  RODS_ENDPOINT_KEY_ENVS: z.string().max(2000).default(""),
+  /** Whether visitors who are not signed in may read pages; auto = only when listening on localhost. */
+  RODS_ANONYMOUS_READ: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Database connections per process, and how long a request waits for one before it is answered 503. */
+  RODS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  RODS_DB_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** Largest request body accepted by default (bytes); larger bodies are answered 413. */
+  RODS_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** Per-user quotas: runs queued, running or paused at once, and rollouts those runs may plan in total. */
+  RODS_QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(10_000).default(5),
+  RODS_QUOTA_ROLLOUTS: z.coerce.number().int().min(1).max(10_000_000_000).default(5_000_000),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -30,3 +44,12 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): TEnv {
 }
 
 export const env = parseEnv();
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+export const isLoopbackHost = (host: string) => LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\./.test(host);
+
+/** Anonymous reading: explicit setting, else allowed only while the server listens on localhost. */
+export function isAnonymousReadAllowed(e: Pick<TEnv, "HOST" | "RODS_ANONYMOUS_READ"> = parseEnv()): boolean {
+  if (e.RODS_ANONYMOUS_READ !== "auto") return e.RODS_ANONYMOUS_READ === "true";
+  return isLoopbackHost(e.HOST);
+}

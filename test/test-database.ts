@@ -35,7 +35,7 @@ export async function createFreshDatabase(adminUrl: string, name: string): Promi
 export async function provideTestServer(home: string): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
   const given = process.env.DATABASE_URL;
   if (given) return { adminUrl: withDatabaseName(given, "postgres"), stop: async () => {} };
-  const server = await startEmbeddedPostgres({ dataDir: path.join(projectRoot, home, "pg"), port: 54339 });
+  const server = await startEmbeddedPostgres({ dataDir: path.join(projectRoot, home, "pg"), port: 54339, isDurable: false });
   return { adminUrl: server.urlFor("postgres"), stop: () => server.stop() };
 }
 

@@ -7,6 +7,7 @@ export const metadata = { title: "Sign in · RODS" };
 const ERRORS: Record<string, string> = {
   wrong: "Email or password is wrong.",
   missing: "Enter your email and password.",
+  throttled: "Too many failed sign-ins; wait a little before trying again.",
   server: "Something went wrong on the server; the details are in the server log.",
 };
 

@@ -1,11 +1,13 @@
 // The run monitor's response times on a big run, against one plain indexed query on the same database.
 // Run: npx tsx bench/dashboard/index.ts [--steps 200] [--tasks 800] [--k 16] [--rounds 40] [--no-rollouts]
+//        [--readers 200] [--reader-rounds 5] [--json]
 //
 // Fills a synthetic run (test/fixtures/synthetic-run.ts) of steps × tasks × K, rollouts included (compact rows:
 // rewards, no trajectory), into rods_bench_test on DATABASE_URL's server or an embedded one under .rods/bench.
 // Measures every service call the monitor page makes (median and 95th percentile over repeated calls, after a
 // warm-up) and the baseline: one Step looked up by its (runId, index) key. Then checks through pg_stat_user_tables
-// that the monitor's calls never read the Rollout table.
+// that the monitor's calls never read the Rollout table. Last, `--readers` concurrent readers (one pool, as one web
+// process has) each load the monitor's calls in turn: p95 against the baseline's median, and errors.
 import { performance } from "node:perf_hooks";
 import { disconnectDb, getDb } from "../../server/db";
 import {
@@ -31,6 +33,11 @@ const TASKS = arg("tasks", 800);
 const K = arg("k", 16);
 const ROUNDS = arg("rounds", 40);
 const WITH_ROLLOUTS = !process.argv.includes("--no-rollouts");
+const READERS = arg("readers", 200);
+const READER_ROUNDS = arg("reader-rounds", 5);
+const AS_JSON = process.argv.includes("--json");
+// With --json the human lines go to stderr and one JSON line to stdout (npm run bench collects it).
+if (AS_JSON) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(" ")}\n`);
 
 function quantile(sorted: number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -126,6 +133,45 @@ try {
     console.log(
       `Rollout table reads (seq + index scans) during the monitor calls: ${readsAfterMonitor - readsBefore}` +
         ` (control: one rollout count afterwards adds ${readsAfterControl - readsAfterMonitor})`,
+    );
+  }
+  let readers: { readers: number; calls: number; errors: number; median: number; p95: number } | undefined;
+  if (READERS > 0) {
+    const latencies: number[] = [];
+    let errors = 0;
+    const monitorCalls = calls.filter(([name]) => name !== BASELINE);
+    await Promise.all(
+      Array.from({ length: READERS }, async (_, reader) => {
+        for (let round = 0; round < READER_ROUNDS; round++) {
+          const [, fn] = monitorCalls[(reader + round) % monitorCalls.length]!;
+          const t0 = performance.now();
+          try {
+            await fn();
+            latencies.push(performance.now() - t0);
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+    const sorted = latencies.sort((a, b) => a - b);
+    readers = { readers: READERS, calls: READERS * READER_ROUNDS, errors, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+    console.log(
+      `\n${READERS} concurrent readers × ${READER_ROUNDS} monitor calls each: median ${readers.median.toFixed(1)} ms, p95 ${readers.p95.toFixed(1)} ms ` +
+        `(${(readers.p95 / base.median).toFixed(1)}× the baseline median), errors ${errors}`,
+    );
+  }
+  if (AS_JSON) {
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "dashboard",
+        steps: STEPS,
+        tasks: TASKS,
+        k: K,
+        baselineMedianMs: base.median,
+        rows: [...results].map(([name, r]) => ({ call: name, medianMs: r.median, p95Ms: r.p95, ratio: r.median / base.median })),
+        readers: readers && { ...readers, p95Ratio: readers.p95 / base.median },
+      })}\n`,
     );
   }
   await disconnectDb();

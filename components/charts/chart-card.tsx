@@ -4,7 +4,8 @@
 import type { ReactElement, ReactNode } from "react";
 import { ResponsiveContainer } from "recharts";
 import { EmptyState } from "@/components/ui/states";
-import type { SeriesSpec } from "./prepare-common";
+import { chartCsv, csvFileName } from "./chart-csv";
+import type { LineChartData, SeriesSpec } from "./prepare-common";
 import styles from "./charts.module.css";
 
 export interface ChartCardProps {
@@ -20,9 +21,11 @@ export interface ChartCardProps {
   caption?: ReactNode;
   children: ReactElement;
   testId?: string;
+  /** the numbers the chart draws, offered as a CSV download */
+  csv?: { data: Pick<LineChartData, "rows" | "series">; xLabel?: string };
 }
 
-export function ChartCard({ title, subtitle, summary, isEmpty, emptyTitle = "No data yet", emptyText, height = 220, legend, caption, children, testId }: ChartCardProps) {
+export function ChartCard({ title, subtitle, summary, isEmpty, emptyTitle = "No data yet", emptyText, height = 220, legend, caption, children, testId, csv }: ChartCardProps) {
   return (
     <section className={styles.card} aria-label={title} data-testid={testId}>
       <h3>{title}</h3>
@@ -36,6 +39,7 @@ export function ChartCard({ title, subtitle, summary, isEmpty, emptyTitle = "No 
             <ResponsiveContainer>{children}</ResponsiveContainer>
           </div>
           {caption ? <figcaption className={styles.caption}>{caption}</figcaption> : null}
+          {csv ? <CsvLink title={title} data={csv.data} xLabel={csv.xLabel} /> : null}
         </figure>
       )}
     </section>
@@ -76,4 +80,20 @@ export function formatTick(v: unknown): string {
 export function lineLabel(value: string, color: string, x: number, index: number, domain: [number, number] = [0, 1]) {
   const isRightHalf = x > (domain[0] + domain[1]) / 2;
   return { value, position: isRightHalf ? ("insideTopRight" as const) : ("insideTopLeft" as const), fontSize: 10, fill: color, dy: index * 12 };
+}
+
+/** "Download CSV": the chart's rows as a data: link, built when clicked, nothing sent to the server. */
+export function CsvLink({ title, data, xLabel }: { title: string; data: Pick<LineChartData, "rows" | "series">; xLabel?: string }) {
+  return (
+    <a
+      className={styles.csvLink}
+      href="#"
+      download={csvFileName(title)}
+      onClick={(e) => {
+        e.currentTarget.href = `data:text/csv;charset=utf-8,${encodeURIComponent(chartCsv(data, xLabel))}`;
+      }}
+    >
+      CSV
+    </a>
+  );
 }

@@ -18,11 +18,12 @@ describe("colours per identity", () => {
       { taskId: "c", mean: 0.95, variance: 0.02, region: "mastered", isSeed: true },
     ]).series;
     const landing = prepareHistogram({ min: 0, max: 1, counts: [1, 1, 1, 1] }, { regions: { alphaMinus: 0.25, alphaPlus: 0.75 } }).bins;
+    const summary = { steps: 0, rollouts: 0, finalHeldOut: null, finalHeldOutStep: null, bestHeldOut: null, bestHeldOutStep: null, informativeAuc: 0, informativeMean: null, wallSeconds: null };
     const compare = prepareCompare({
-      runs: [{ id: "r1", name: "one", mode: "rods", status: "completed" }, { id: "r2", name: "two", mode: "static", status: "completed" }],
+      runs: [{ id: "r1", name: "one", mode: "rods", status: "completed", summary }, { id: "r2", name: "two", mode: "static", status: "completed", summary }],
       curves: [],
       settings: [],
-    }).regions.series;
+    }).regionPanels.flatMap((p) => p.data.series);
     for (const region of ["hard", "boundary", "mastered"] as const) {
       expect(occupancy.find((s) => s.key === region)?.color).toBe(REGION_COLORS[region]);
       for (const s of scatter.filter((x) => x.key.startsWith(region))) expect(s.color).toBe(REGION_COLORS[region]);

@@ -16,6 +16,8 @@ export interface LineChartData {
   series: SeriesSpec[];
   /** no row has a value in any series */
   isEmpty: boolean;
+  /** join a series' points across rows where it has no value (series measured at different x, e.g. held-out) */
+  connectNulls?: boolean;
 }
 
 /** A number the chart can draw, or null: NaN, ±Infinity, null and undefined are all "no value here". */

@@ -17,14 +17,16 @@ export interface StepLineChartProps {
   /** series drawn thicker */
   emphasise?: string[];
   valueFormat?: (v: number) => string;
+  /** fixed x range, so panels of small multiples line up */
+  xDomain?: [number, number] | null;
 }
 
-export function StepLineChart({ data, xKey = "step", xLabel = "step", yLabel, yDomain = [0, "auto"], yLines = [], xMarker = null, emphasise = [], valueFormat }: StepLineChartProps) {
+export function StepLineChart({ data, xKey = "step", xLabel = "step", yLabel, yDomain = [0, "auto"], yLines = [], xMarker = null, emphasise = [], valueFormat, xDomain = null }: StepLineChartProps) {
   const showDots = data.rows.length <= 24;
   return (
     <LineChart data={data.rows} margin={{ top: 6, right: 12, bottom: 14, left: 4 }}>
       <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} />
-      <XAxis dataKey={xKey} type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} tick={AXIS_TICK} label={axisLabel(xLabel, "x")} />
+      <XAxis dataKey={xKey} type="number" domain={xDomain ?? ["dataMin", "dataMax"]} allowDecimals={false} tick={AXIS_TICK} label={axisLabel(xLabel, "x")} />
       <YAxis domain={yDomain} tick={AXIS_TICK} tickFormatter={formatTick} width={52} label={axisLabel(yLabel, "y")} />
       <Tooltip
         formatter={(v) => (typeof v === "number" ? (valueFormat ? valueFormat(v) : formatTick(v)) : "—")}
@@ -44,7 +46,7 @@ export function StepLineChart({ data, xKey = "step", xLabel = "step", yLabel, yD
           strokeDasharray={s.dash}
           strokeWidth={emphasise.includes(s.key) ? 2.5 : 1.6}
           dot={showDots ? { r: 2 } : false}
-          connectNulls={false}
+          connectNulls={data.connectNulls ?? false}
           isAnimationActive={false}
         />
       ))}

@@ -6,7 +6,8 @@ export interface ReviewView {
   decision: "approve" | "reject" | "edit";
   reason: string | null;
   createdAt: Date | string;
-  user: { name: string; email: string };
+  /** email is null for visitors who are not signed in */
+  user: { name: string; email: string | null };
 }
 
 const VERB = { approve: "approved", reject: "rejected", edit: "edited the user turns" } as const;
@@ -17,7 +18,7 @@ export function ReviewHistory({ reviews }: { reviews: ReviewView[] }) {
     <ol className={styles.history} aria-label="Review history">
       {reviews.map((r) => (
         <li key={r.id}>
-          <strong title={r.user.email}>{r.user.name}</strong> {VERB[r.decision]} ·{" "}
+          <strong title={r.user.email ?? undefined}>{r.user.name}</strong> {VERB[r.decision]} ·{" "}
           <time dateTime={new Date(r.createdAt).toISOString()}>{new Date(r.createdAt).toLocaleString()}</time>
           {r.reason ? <span> · “{r.reason}”</span> : null}
         </li>

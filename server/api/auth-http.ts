@@ -1,7 +1,9 @@
 // Auth at the HTTP edge: the session cookie, same-origin checks, and who a request comes from (cookie or API key).
 // Used by tRPC's context and by route handlers (app/api/auth/*, app/api/v1/*); the rules live in auth-service.
 import type { Db } from "../db";
+import { RETRY_AFTER_SECONDS } from "../db-errors";
 import { AppError, HTTP_STATUS } from "../errors";
+import { unavailableResponse } from "../http/edge";
 import { authenticateApiKey, sessionUser, type ApiScope, type TUser } from "../services/auth-service";
 
 export const SESSION_COOKIE = "rods_session";
@@ -49,10 +51,31 @@ export function isSameOrigin(req: Request): boolean {
   }
 }
 
-/** A local path to return to after sign-in; anything else (other hosts, `//evil`) becomes "/". */
+/**
+ * A same-origin path to return to after sign-in; anything else becomes "/". Parsed as a URL against a dummy origin
+ * (browsers strip tabs and newlines, so `/%09/evil.example` and `/\tevil` would leave the site), and control
+ * characters, backslashes and protocol-relative forms are refused outright.
+ */
 export function safeNextPath(next: unknown): string {
-  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.length > 2000) return "/";
-  return next;
+  if (typeof next !== "string" || next.length === 0 || next.length > 2000) return "/";
+  let decoded = next;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return "/";
+  }
+  for (const candidate of [next, decoded]) {
+    if (!candidate.startsWith("/") || candidate.startsWith("//") || candidate.includes("\\") || /[\u0000-\u001f\u007f]/.test(candidate)) return "/";
+  }
+  const base = "http://rods.invalid";
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== base || url.pathname.startsWith("//")) return "/";
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /**
@@ -73,7 +96,14 @@ export async function requestUser({ db, headers, scope }: { db: Db; headers: Hea
 
 /** JSON error body for route handlers: AppError messages pass through, anything else is a generic 500. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof AppError) return Response.json({ error: { code: error.code, message: error.message } }, { status: HTTP_STATUS[error.code] });
+  if (error instanceof AppError) {
+    const headers: Record<string, string> = error.code === "SERVICE_UNAVAILABLE" ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {};
+    const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (retryAfter) headers["Retry-After"] = String(retryAfter);
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: HTTP_STATUS[error.code], headers });
+  }
+  const busy = unavailableResponse(error);
+  if (busy) return busy;
   console.error("[auth]", error);
   return Response.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server; the details are in the server log." } }, { status: 500 });
 }

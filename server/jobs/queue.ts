@@ -33,6 +33,22 @@ export async function enqueue<N extends JobName>(boss: PgBoss, name: N, payload:
   return boss.send(name, data, { retryLimit: 5, retryDelay: 2, retryBackoff: true, ...options });
 }
 
+// Workers of this process per queue: a job sent from here wakes them at once instead of at their next poll.
+const localWorkers = new WeakMap<PgBoss, Map<string, string[]>>();
+
+export async function workLocally<N extends JobName>(
+  boss: PgBoss,
+  name: N,
+  options: PgBoss.WorkOptions,
+  handler: PgBoss.WorkHandler<unknown>,
+): Promise<string> {
+  const id = await boss.work(name, options, handler);
+  const byName = localWorkers.get(boss) ?? new Map<string, string[]>();
+  byName.set(name, [...(byName.get(name) ?? []), id]);
+  localWorkers.set(boss, byName);
+  return id;
+}
+
 export function jobSender(boss: PgBoss): JobSender {
   return {
     async send(name, payload, options = {}) {
@@ -42,6 +58,7 @@ export function jobSender(boss: PgBoss): JobSender {
       if (options.startAfterSeconds !== undefined) sendOptions.startAfter = options.startAfterSeconds;
       if (options.expireInSeconds !== undefined) sendOptions.expireInSeconds = options.expireInSeconds;
       await enqueue(boss, name, payload, sendOptions);
+      if (sendOptions.startAfter === undefined) for (const id of localWorkers.get(boss)?.get(name) ?? []) boss.notifyWorker(id);
     },
   };
 }

@@ -55,17 +55,32 @@ describe("createLlmClient: a successful call", () => {
     expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "x", schema: { type: "object" }, strict: true } });
   });
 
-  it("sends the key from the named environment variable, and a placeholder without one", async () => {
-    process.env.RODS_TEST_LLM_KEY = "sk-test-123";
+  it("sends the key from an allowed environment variable, and a placeholder without one", async () => {
+    process.env.LLM_TEST_KEY = "sk-test-123";
+    process.env.RODS_ENDPOINT_KEY_ENVS = "LLM_TEST_KEY";
     try {
-      const { server, client } = await setup([{ content: "a" }], { apiKeyEnv: "RODS_TEST_LLM_KEY" });
+      const { server, client } = await setup([{ content: "a" }], { apiKeyEnv: "LLM_TEST_KEY" });
       await client.chat(hello);
       expect(server.headers[0].authorization).toBe("Bearer sk-test-123");
       const other = await setup([{ content: "b" }]);
       await other.client.chat(hello);
       expect(other.server.headers[0].authorization).toBe("Bearer unused");
     } finally {
-      delete process.env.RODS_TEST_LLM_KEY;
+      delete process.env.LLM_TEST_KEY;
+      delete process.env.RODS_ENDPOINT_KEY_ENVS;
+    }
+  });
+
+  it("refuses a key variable outside the allowlist, and RODS's own secrets even when listed", async () => {
+    process.env.LLM_OTHER_KEY = "sk-other";
+    process.env.RODS_ENDPOINT_KEY_ENVS = "LLM_TEST_KEY,DATABASE_URL,RODS_ADMIN_PASSWORD";
+    try {
+      for (const apiKeyEnv of ["LLM_OTHER_KEY", "DATABASE_URL", "RODS_ADMIN_PASSWORD"]) {
+        expect(() => createLlmClient({ baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKeyEnv, timeoutMs: 1_000, maxRetries: 0 })).toThrow(/not allowed/);
+      }
+    } finally {
+      delete process.env.LLM_OTHER_KEY;
+      delete process.env.RODS_ENDPOINT_KEY_ENVS;
     }
   });
 
@@ -218,5 +233,67 @@ describe("retry timing helpers", () => {
     expect(backoffMs(3, () => 0)).toBe(2_000);
     expect(backoffMs(20, () => 0)).toBe(8_000);
     expect(backoffMs(1, () => 1)).toBe(375);
+  });
+});
+
+describe("createLlmClient: the keep-alive transport", () => {
+  it("returns the chat-completion object as the server sent it", async () => {
+    const { client } = await setup([{ content: "x", usage: { promptTokens: 3, completionTokens: 2 } }]);
+    const result = await client.chat(hello);
+    expect(result.raw).toMatchObject({ object: "chat.completion", choices: [{ index: 0, logprobs: null }], usage: { total_tokens: 5 } });
+  });
+
+  it("sends many requests over few connections, and survives the server closing an idle one", async () => {
+    const { createServer } = await import("node:http");
+    let connections = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const body = JSON.stringify({ choices: [{ message: { content: "ok" }, finish_reason: "stop" }] });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      });
+    });
+    server.on("connection", () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const retries: RetryInfo[] = [];
+    const client = createLlmClient({ baseUrl: `http://127.0.0.1:${port}/v1/`, model: "m", timeoutMs: 2_000, maxRetries: 0 }, { onRetry: (r) => retries.push(r) });
+    try {
+      for (let i = 0; i < 20; i++) expect((await client.chat(hello)).message.content).toBe("ok");
+      expect(connections).toBe(1);
+      // The server drops its idle keep-alive sockets; the next call still succeeds on its first attempt.
+      server.closeIdleConnections();
+      await new Promise((r) => setTimeout(r, 20));
+      const after = await client.chat(hello);
+      expect(after.attempts).toBe(1);
+      expect(retries).toEqual([]);
+      expect(connections).toBe(2);
+    } finally {
+      client.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("reports a non-JSON error page with its status and text", async () => {
+    const { createServer } = await import("node:http");
+    const server = createServer((_req, res) => {
+      res.writeHead(502, { "content-type": "text/html" });
+      res.end("<html>bad gateway</html>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const client = createLlmClient({ baseUrl: `http://127.0.0.1:${port}/v1`, model: "m", timeoutMs: 2_000, maxRetries: 0 });
+    try {
+      const error = await llmErrorOf(client.chat(hello));
+      expect(error.kind).toBe("server_error");
+      expect(error.status).toBe(502);
+      expect(error.message).toContain("bad gateway");
+    } finally {
+      client.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

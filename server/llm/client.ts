@@ -1,10 +1,14 @@
 // The one module that talks to OpenAI-compatible servers (vLLM, SGLang, Ollama, hosted APIs); nothing else imports
 // `openai`. It owns timeouts, retries with backoff (honouring Retry-After) and the error classification that callers
 // branch on. Imported by server/policies and server/synthesis; imports nothing of ours but shared types.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+// Requests go over our own keep-alive transport (./http.ts); `openai` lends its wire types only.
+import type OpenAI from "openai";
 import { z } from "zod";
 import type { OpenAITool } from "../envs/types";
 import type { ChatMessage } from "../policies/types";
+import { parseEnv } from "../env";
+import { keyEnvProblem, parseKeyEnvAllowlist, sanitiseUpstreamMessage } from "../rods/endpoint";
+import { createJsonTransport, TransportAbortError, TransportError, type HttpReply } from "./http";
 
 export interface LlmEndpoint {
   baseUrl: string;
@@ -80,6 +84,8 @@ export interface ChatResult {
   /** wall time of the whole call, retries and waits included */
   latencyMs: number;
   attempts: number;
+  /** the chat-completion object exactly as the server sent it (logprobs, token ids and other extras live here) */
+  raw?: Record<string, unknown>;
 }
 
 export interface RetryInfo {
@@ -101,6 +107,8 @@ export interface LlmClient {
   chat(params: ChatParams): Promise<ChatResult>;
   /** model ids the server lists; one attempt, no retries (it backs the UI's connection test) */
   listModels(options?: { signal?: AbortSignal }): Promise<string[]>;
+  /** closes idle kept-alive sockets (the process also exits with them open) */
+  close?(): void;
 }
 
 const BASE_DELAY_MS = 500;
@@ -204,40 +212,56 @@ function kindOfStatus(status: number): LlmErrorKind {
 function classify(error: unknown, context: { timedOut: boolean; callerSignal?: AbortSignal; timeoutMs: number; baseUrl: string }): LlmError {
   if (error instanceof LlmError) return error;
   if (context.callerSignal?.aborted) return abortedError();
-  if (context.timedOut || error instanceof APIConnectionTimeoutError) {
-    return new LlmError("timeout", `no complete response within ${context.timeoutMs} ms`, { cause: error });
+  if (context.timedOut) return new LlmError("timeout", `no complete response within ${context.timeoutMs} ms`, { cause: error });
+  if (error instanceof TransportAbortError) return abortedError();
+  if (error instanceof TransportError) {
+    return new LlmError("network", sanitiseUpstreamMessage(`cannot reach ${context.baseUrl}: ${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ""}`), { cause: error });
   }
-  if (error instanceof APIUserAbortError) return abortedError();
-  if (error instanceof APIConnectionError) {
-    const detail = error.cause instanceof Error ? `${error.cause.message}${causeCode(error.cause)}` : error.message;
-    return new LlmError("network", `cannot reach ${context.baseUrl}: ${detail}`, { cause: error });
-  }
-  if (error instanceof APIError && typeof error.status === "number") {
-    const code = typeof error.code === "string" ? error.code : undefined;
-    // The server's own words without the SDK's status prefix (callers print the status themselves).
-    const body = error.error as { message?: unknown } | undefined;
-    const message = typeof body?.message === "string" && body.message !== "" ? body.message : error.message;
-    return new LlmError(kindOfStatus(error.status), message, {
-      status: error.status,
-      code,
-      retryAfterMs: parseRetryAfter(error.headers),
-      cause: error,
-    });
-  }
-  // A 2xx body that claims to be JSON but is not: the SDK's response.json() throws a SyntaxError.
-  if (error instanceof SyntaxError) return new LlmError("malformed_response", `response body is not valid JSON: ${error.message}`, { cause: error });
-  const message = error instanceof Error ? error.message : String(error);
+  const message = sanitiseUpstreamMessage(error instanceof Error ? error.message : String(error));
   return new LlmError("network", message, { cause: error });
 }
 
-function causeCode(cause: Error): string {
-  const inner = (cause as { cause?: { code?: unknown } }).cause;
-  return inner && typeof inner.code === "string" ? ` (${inner.code})` : "";
+function headerGetter(headers: HttpReply["headers"]): { get(name: string): string | null } {
+  return {
+    get: (name) => {
+      const v = headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+    },
+  };
+}
+
+/** Turns one HTTP reply into its JSON body, or throws the LlmError its status or body calls for. */
+function bodyOfReply(reply: HttpReply): unknown {
+  if (reply.status < 200 || reply.status >= 300) {
+    let message = `${reply.status} status code${reply.text ? "" : " (no body)"}`;
+    let code: string | undefined;
+    try {
+      const parsed = JSON.parse(reply.text) as { error?: { message?: unknown; code?: unknown } | string; message?: unknown };
+      const err = parsed?.error;
+      if (typeof err === "string" && err !== "") message = err;
+      else if (err && typeof err === "object") {
+        if (typeof err.message === "string" && err.message !== "") message = err.message;
+        if (typeof err.code === "string") code = err.code;
+      } else if (typeof parsed?.message === "string" && parsed.message !== "") message = parsed.message;
+    } catch {
+      if (reply.text.trim() !== "") message = `${reply.status}: ${reply.text.slice(0, 200)}`;
+    }
+    // Upstream bodies are untrusted (an HTML page, an echo of our headers): shown only as one short clean line.
+    throw new LlmError(kindOfStatus(reply.status), sanitiseUpstreamMessage(message), { status: reply.status, code, retryAfterMs: parseRetryAfter(headerGetter(reply.headers)) });
+  }
+  try {
+    return JSON.parse(reply.text) as unknown;
+  } catch (e) {
+    const type = String(reply.headers["content-type"] ?? "");
+    // A 2xx body that claims to be JSON but is not (a misbehaving proxy); other content types are shown as text.
+    if (type.includes("json")) throw new LlmError("malformed_response", sanitiseUpstreamMessage(`response body is not valid JSON: ${(e as Error).message}`), { cause: e });
+    return reply.text;
+  }
 }
 
 function parseCompletion(body: unknown): Omit<ChatResult, "latencyMs" | "attempts"> {
   if (typeof body !== "object" || body === null) {
-    const preview = typeof body === "string" ? `: ${body.slice(0, 120)}` : "";
+    const preview = typeof body === "string" ? `: ${sanitiseUpstreamMessage(body.slice(0, 120))}` : "";
     throw new LlmError("malformed_response", `response is not a JSON object${preview}`);
   }
   const parsed = ZCompletion.safeParse(body);
@@ -253,6 +277,7 @@ function parseCompletion(body: unknown): Omit<ChatResult, "latencyMs" | "attempt
       typeof call.function.arguments === "string" ? call.function.arguments : call.function.arguments ? JSON.stringify(call.function.arguments) : "",
   }));
   return {
+    raw: body as Record<string, unknown>,
     message: { content: choice.message.content ?? null, toolCalls },
     finishReason: choice.finish_reason ?? null,
     usage: {
@@ -277,18 +302,16 @@ function toRequestBody(model: string, params: ChatParams) {
   };
 }
 
+/** The variables an endpoint may take its key from (RODS_ENDPOINT_KEY_ENVS), read now so tests can change it. */
+export const allowedKeyEnvs = () => parseKeyEnvAllowlist(parseEnv().RODS_ENDPOINT_KEY_ENVS);
+
 export function createLlmClient(endpoint: LlmEndpoint, options: LlmClientOptions = {}): LlmClient {
+  // Checked here too, not only at the edge: a run stored earlier must not send another secret anywhere.
+  const keyProblem = keyEnvProblem(endpoint.apiKeyEnv, allowedKeyEnvs());
+  if (keyProblem) throw new LlmError("auth", keyProblem);
   const apiKey = (endpoint.apiKeyEnv ? process.env[endpoint.apiKeyEnv] : undefined) || "unused";
-  const sdk = new OpenAI({
-    apiKey,
-    baseURL: endpoint.baseUrl,
-    // Only what the endpoint names is sent: no OPENAI_ORG_ID/OPENAI_PROJECT_ID picked up from the worker's environment.
-    organization: null,
-    project: null,
-    // Retries are ours (classification, Retry-After cap, abort); the SDK's timer is only a backstop to our own.
-    maxRetries: 0,
-    timeout: endpoint.timeoutMs + 1_000,
-  });
+  // Only what the endpoint names is sent: no organisation or project headers picked up from the environment.
+  const transport = createJsonTransport({ baseUrl: endpoint.baseUrl, headers: { authorization: `Bearer ${apiKey}`, "user-agent": "rods" } });
   const sleep = options.sleep ?? defaultSleep;
 
   /** One attempt under its own timer, linked to the caller's signal. */
@@ -317,7 +340,7 @@ export function createLlmClient(endpoint: LlmEndpoint, options: LlmClientOptions
       if (params.signal?.aborted) throw Object.assign(abortedError(), { attempts: n - 1 });
       try {
         const completion = await attempt(
-          (signal) => sdk.chat.completions.create(body, { signal, timeout: endpoint.timeoutMs + 1_000 }) as Promise<unknown>,
+          async (signal) => bodyOfReply(await transport.request({ method: "POST", path: "/chat/completions", body, signal })),
           params.signal,
         );
         return { ...parseCompletion(completion), latencyMs: performance.now() - started, attempts: n };
@@ -354,7 +377,7 @@ export function createLlmClient(endpoint: LlmEndpoint, options: LlmClientOptions
   }
 
   async function listModels(listOptions: { signal?: AbortSignal } = {}): Promise<string[]> {
-    const body = await attempt((signal) => sdk.get<unknown>("/models", { signal, timeout: endpoint.timeoutMs + 1_000 }) as Promise<unknown>, listOptions.signal).catch(
+    const body = await attempt(async (signal) => bodyOfReply(await transport.request({ method: "GET", path: "/models", signal })), listOptions.signal).catch(
       (e: unknown) => {
         if (e instanceof LlmError) e.attempts = 1;
         throw e;
@@ -365,5 +388,5 @@ export function createLlmClient(endpoint: LlmEndpoint, options: LlmClientOptions
     return parsed.data.data.map((m) => m.id);
   }
 
-  return { chat, listModels };
+  return { chat, listModels, close: () => transport.close() };
 }

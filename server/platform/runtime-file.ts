@@ -1,5 +1,5 @@
 // .rods/runtime.json: how other commands (the CLI, tests) reach the embedded database a running `npm start` owns.
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { projectRoot } from "./paths";
 
@@ -13,7 +13,9 @@ const fileOf = (home: string) => path.resolve(projectRoot, home, "runtime.json")
 
 export function writeRuntimeInfo(home: string, info: RuntimeInfo): void {
   mkdirSync(path.dirname(fileOf(home)), { recursive: true });
-  writeFileSync(fileOf(home), JSON.stringify(info, null, 2));
+  // It holds the database URL with its password: readable by its owner only.
+  writeFileSync(fileOf(home), JSON.stringify(info, null, 2), { mode: 0o600 });
+  chmodSync(fileOf(home), 0o600);
 }
 
 export function removeRuntimeInfo(home: string): void {

@@ -15,6 +15,8 @@ export interface RolloutTask {
   missedFunctions: Record<string, string[]>;
   /** dependency depth of the ground truth (structure profile), when known */
   dependencyDepth?: number | null;
+  /** the seed a synthesized task was made from (its own parent chain included), when known */
+  parent?: RolloutTask | null;
 }
 
 /** One message of an OpenAI chat trajectory. */

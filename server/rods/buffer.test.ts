@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { batchesOf, epochOrder, injectionCap, planInjection, planRetirements, type PoolEntryView } from "./buffer";
+import { batchesOf, epochOrder, injectionCap, planInjection, planRetirements, pruneOverPMax, type PoolEntryView } from "./buffer";
 
 describe("planInjection", () => {
   const staged = [
@@ -34,9 +34,65 @@ describe("planInjection", () => {
     expect(plan.keepStaged).toEqual([]);
   });
 
-  it("ignores P_max: pruning enforces it afterwards", () => {
-    const plan = planInjection({ staged, activeCount: 100, activeSynthesizedCount: 50, beta: 0.2, pMax: 50 });
+  it("lets fresh tasks enter over P_max when the mode prunes right after (pruneOverPMax restores the bound)", () => {
+    const plan = planInjection({ staged, activeCount: 100, activeSynthesizedCount: 50, beta: 0.2, pMax: 50, canPrune: true });
     expect(plan.inject).toHaveLength(4);
+  });
+
+  it("injects only into the room left under P_max when the mode never prunes", () => {
+    expect(planInjection({ staged, activeCount: 100, activeSynthesizedCount: 48, beta: 0.2, pMax: 50, canPrune: false }).inject).toEqual(["first", "a"]);
+    expect(planInjection({ staged, activeCount: 100, activeSynthesizedCount: 50, beta: 0.2, pMax: 50, canPrune: false }).inject).toEqual([]);
+  });
+});
+
+describe("buffer invariant: synthesized part of the active pool ≤ P_max, injection included", () => {
+  // Many epochs of the boundary as the driver applies it: retire, inject, prune after injection (modes that retire),
+  // with random staging and random observations. The invariant must hold after every boundary.
+  for (const canPrune of [true, false]) {
+    it(`holds over 60 random epochs (${canPrune ? "mode that retires" : "mode that never retires"})`, () => {
+      let seedN = 7;
+      const rand = () => ((seedN = (seedN * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const pMax = 30;
+      let pool: PoolEntryView[] = Array.from({ length: 40 }, (_, i) => entry(`seed${i}`, [rand()], true));
+      let next = 0;
+      let maxSeen = 0;
+      for (let epoch = 0; epoch < 60; epoch++) {
+        pool = pool.map((e) => ({ ...e, observations: [...e.observations, rand()] }));
+        const staged = Array.from({ length: Math.floor(rand() * 25) }, () => ({ taskId: `syn${String(next++).padStart(4, "0")}`, stagedStep: epoch }));
+        const phi = new Map(pool.map((e) => [e.taskId, rand()]));
+        if (canPrune) {
+          const gone = new Set(planRetirements({ ...rules, pMax, entries: pool, phiOf: (t) => phi.get(t) ?? 0 }).map((r) => r.taskId));
+          pool = pool.filter((e) => !gone.has(e.taskId));
+        }
+        const synthesized = pool.filter((e) => !e.isSeed).length;
+        const plan = planInjection({ staged, activeCount: pool.length, activeSynthesizedCount: synthesized, beta: 0.5, pMax, canPrune });
+        pool.push(...plan.inject.map((taskId) => entry(taskId, [], false, epoch + 1)));
+        if (canPrune) {
+          const pruned = new Set(pruneOverPMax({ entries: pool, pMax, phiOf: (t) => phi.get(t) ?? 0 }).map((r) => r.taskId));
+          // never-observed (just injected) tasks are pruned last: fresh tasks get observed
+          expect(pool.filter((e) => pruned.has(e.taskId) && e.observations.length === 0).length).toBeLessThanOrEqual(Math.max(0, plan.inject.length - pMax));
+          pool = pool.filter((e) => !pruned.has(e.taskId));
+        }
+        const after = pool.filter((e) => !e.isSeed).length;
+        maxSeen = Math.max(maxSeen, after);
+        expect(after).toBeLessThanOrEqual(pMax);
+      }
+      // the bound was actually reached, so the test exercised it
+      expect(maxSeen).toBe(pMax);
+    });
+  }
+});
+
+describe("burn-in rule", () => {
+  // DESIGN terms: a synthesized task whose FIRST observed r̄ (its first step after entering the pool) is below the
+  // burn-in threshold is retired at the next epoch boundary with reason burn_in; seeds never burn in; a task not
+  // yet observed is never burned in; a later good observation does not rescue a bad first one.
+  it("retires a synthesized task by its first observation only", () => {
+    const result = planRetirements({
+      ...rules,
+      entries: [entry("bad-first", [0.1, 0.6]), entry("good-first", [0.5, 0.1]), entry("unseen", []), entry("seed-low", [0.1, 0.5], true), entry("at-threshold", [0.2])],
+    });
+    expect(result.filter((r) => r.reason === "burn_in").map((r) => r.taskId)).toEqual(["bad-first"]);
   });
 });
 

@@ -12,12 +12,17 @@ export interface PlanInjectionOptions {
   staged: readonly StagedTask[];
   /** tasks active now (seeds and synthesized) */
   activeCount: number;
-  /** accepted for call-site symmetry; P_max is enforced by pruning in planRetirements, not here */
+  /** synthesized tasks active now */
   activeSynthesizedCount?: number;
   /** share of the active pool that may enter per epoch */
   beta: number;
-  /** accepted for call-site symmetry; see activeSynthesizedCount */
+  /** P_max: synthesized tasks allowed in the active pool */
   pMax?: number;
+  /**
+   * true when the mode prunes over P_max right after injection (pruneOverPMax): fresh tasks may then enter and the
+   * lowest-φ observed ones leave; false (no_retirement, no_refresh) caps injection at the room left under P_max.
+   */
+  canPrune?: boolean;
 }
 
 export interface InjectionPlan {
@@ -33,13 +38,15 @@ export function injectionCap(activeCount: number, beta: number): number {
 }
 
 /**
- * At an epoch boundary: the oldest staged tasks (by stagedStep, then taskId) enter, capped at β of the active
- * pool only. The cap deliberately ignores P_max: new tasks enter, and the next retirement pass prunes the lowest φ
- * back to P_max, so fresh tasks get a chance to be observed instead of being blocked by stale ones.
+ * At an epoch boundary: the oldest staged tasks (by stagedStep, then taskId) enter, at most β of the active pool.
+ * The invariant "synthesized part of the active pool ≤ P_max" holds after injection either way: a mode that
+ * retires prunes back to P_max right after (pruneOverPMax ranks never-observed tasks last, so fresh tasks get
+ * observed instead of being blocked by stale ones); a mode that never retires injects only into the room left.
  */
-export function planInjection({ staged, activeCount, beta }: PlanInjectionOptions): InjectionPlan {
+export function planInjection({ staged, activeCount, activeSynthesizedCount = 0, beta, pMax, canPrune = true }: PlanInjectionOptions): InjectionPlan {
   const ordered = [...staged].sort((a, b) => a.stagedStep - b.stagedStep || compareIds(a.taskId, b.taskId)).map((s) => s.taskId);
-  const cap = injectionCap(activeCount, beta);
+  let cap = injectionCap(activeCount, beta);
+  if (!canPrune && pMax !== undefined) cap = Math.min(cap, Math.max(0, pMax - activeSynthesizedCount));
   return { inject: ordered.slice(0, cap), keepStaged: ordered.slice(cap) };
 }
 
@@ -99,21 +106,28 @@ export function planRetirements(options: PlanRetirementsOptions): Retirement[] {
     if (reason) retirements.push({ taskId: e.taskId, reason });
     else survivors.push(e);
   }
-  const synthesized = survivors.filter((e) => !e.isSeed);
-  const excess = synthesized.length - Math.max(0, pMax);
-  if (excess > 0) {
-    const ranked = synthesized
-      .map((e) => ({ e, isObserved: e.observations.length > 0, phi: phiOf(e.taskId) }))
-      .sort(
-        (a, b) =>
-          Number(b.isObserved) - Number(a.isObserved) ||
-          a.phi - b.phi ||
-          a.e.enteredEpoch - b.e.enteredEpoch ||
-          compareIds(a.e.taskId, b.e.taskId),
-      );
-    for (const { e } of ranked.slice(0, excess)) retirements.push({ taskId: e.taskId, reason: "pruned" });
-  }
+  retirements.push(...pruneOverPMax({ entries: survivors, pMax, phiOf }));
   return retirements;
+}
+
+/**
+ * Pruning alone: synthesized tasks above P_max leave, lowest φ first. Order among candidates: observed before
+ * never-observed (they have no φ yet), then φ ascending, then older entry first, then taskId.
+ */
+export function pruneOverPMax({ entries, pMax, phiOf }: { entries: readonly PoolEntryView[]; pMax: number; phiOf: (taskId: string) => number }): Retirement[] {
+  const synthesized = entries.filter((e) => !e.isSeed);
+  const excess = synthesized.length - Math.max(0, pMax);
+  if (excess <= 0) return [];
+  const ranked = synthesized
+    .map((e) => ({ e, isObserved: e.observations.length > 0, phi: phiOf(e.taskId) }))
+    .sort(
+      (a, b) =>
+        Number(b.isObserved) - Number(a.isObserved) ||
+        a.phi - b.phi ||
+        a.e.enteredEpoch - b.e.enteredEpoch ||
+        compareIds(a.e.taskId, b.e.taskId),
+    );
+  return ranked.slice(0, excess).map(({ e }) => ({ taskId: e.taskId, reason: "pruned" as const }));
 }
 
 /** The pool's task order for one epoch: a shuffle fixed by the run seed and the epoch, whatever the input order. */

@@ -1,13 +1,18 @@
 // Run settings: every threshold of the method with the paper's default, validated once (UI, CLI, REST, worker).
 import { z } from "zod";
+import { endpointUrlProblem } from "./endpoint";
 
-export const RUN_MODES = ["rods", "static", "random_seeds", "binary_reward", "no_retirement", "no_refresh"] as const;
+export const RUN_MODES = ["rods", "static", "random_seeds", "binary_reward", "no_retirement", "no_refresh", "no_rewrite"] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
 export const ZSimulatedPolicy = z.object({
   kind: z.literal("simulated"),
-  /** step size of the GRPO update on the learner's logits */
+  /** step size of the GRPO update on the learner's logits (plain SGD; see adamStepSize for the default optimiser) */
   learningRate: z.number().positive().max(10).default(0.5),
+  /** adam: per-logit normalised steps (scale-free, so diluting groups do not shrink the step); sgd: plain steps */
+  optimizer: z.enum(["adam", "sgd"]).default("adam"),
+  /** Adam's step size for a task's own logits (shared skill logits take a tenth); README of the simulated learner */
+  adamStepSize: z.number().positive().max(5).default(0.3),
   /** PPO-style clipping of the ratio against the behaviour policy */
   clip: z.number().positive().max(1).default(0.2),
   /** coefficient of the KL penalty towards the initial parameters (0 = none) */
@@ -17,7 +22,13 @@ export const ZSimulatedPolicy = z.object({
 });
 
 export const ZOpenAIEndpoint = z.object({
-  baseUrl: z.string().url(),
+  baseUrl: z
+    .string()
+    .max(2000)
+    .superRefine((v, ctx) => {
+      const problem = endpointUrlProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   model: z.string().min(1).max(200),
   /** name of the worker's environment variable that holds the API key (the key itself is never stored) */
   apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).max(100).optional(),
@@ -33,6 +44,11 @@ export const ZOpenAIPolicy = ZOpenAIEndpoint.extend({
   maxTokens: z.number().int().min(16).max(32_768).default(1024),
   /** model steps allowed per user turn (BFCL: 20) */
   maxStepsPerTurn: z.number().int().min(1).max(50).default(20),
+  /**
+   * system prompt of held-out evaluation; null = none, as BFCL scores (evaluation always runs at temperature 0).
+   * Training rollouts use it too when set, else RODS's short default prompt.
+   */
+  systemPrompt: z.string().min(1).max(20_000).nullable().default(null),
 });
 
 export const ZPolicyConfig = z.discriminatedUnion("kind", [ZSimulatedPolicy, ZOpenAIPolicy]);
@@ -42,13 +58,25 @@ export const ZSynthesizerConfig = z.discriminatedUnion("kind", [
   ZOpenAIEndpoint.extend({ kind: z.literal("llm"), temperature: z.number().min(0).max(2).default(0.7) }),
 ]);
 
+/** Dataset names: short, printable, no path or control characters (used in URLs, logs and file names). */
+export const ZDatasetName = z
+  .string()
+  .trim()
+  .min(1, "give the dataset a name")
+  .max(200, "use at most 200 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' only, starting with a letter or digit");
+
 export const ZRunConfig = z
   .object({
     mode: z.enum(RUN_MODES).default("rods"),
-    datasetName: z.string().min(1).max(200).default("bfcl-v3"),
+    datasetName: ZDatasetName.default("bfcl-v3"),
     /** seed of every random choice of the run (shuffles, rollouts, synthesis) */
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     epochs: z.number().int().min(1).max(1000).default(8),
+    /** training budget: the run ends after this many policy updates (steps), or at `epochs`, whichever comes first */
+    budgetSteps: z.number().int().min(1).max(1_000_000).nullable().default(null),
+    /** training budget: no step starts once this many rollouts were consumed (or at `epochs`) */
+    budgetRollouts: z.number().int().min(1).max(1_000_000_000).nullable().default(null),
     /** rollouts per task per step (GRPO group size) */
     k: z.number().int().min(2).max(128).default(16),
     /** tasks per step */
@@ -79,7 +107,7 @@ export const ZRunConfig = z
     /** a step in which more than this fraction of rollouts fail for infrastructure reasons pauses the run */
     pauseOnInfraFraction: z.number().min(0).max(1).default(0.5),
     reviewPolicy: z.enum(["auto", "manual"]).default("auto"),
-    policy: ZPolicyConfig.default({ kind: "simulated", learningRate: 0.5, clip: 0.2, klCoef: 0, updateEpochs: 2 }),
+    policy: ZPolicyConfig.default({ kind: "simulated", learningRate: 0.5, optimizer: "adam", adamStepSize: 0.3, clip: 0.2, klCoef: 0, updateEpochs: 2 }),
     synthesizer: ZSynthesizerConfig.default({ kind: "procedural" }),
     /** who trains: "builtin" (the simulated learner's update in the worker) or "external" (a trainer over /api/v1) */
     trainer: z.enum(["builtin", "external"]).default("builtin"),
@@ -93,6 +121,18 @@ export const ZRunConfig = z
     if (c.driftLow > c.driftHigh) ctx.addIssue({ code: "custom", path: ["driftLow"], message: "the low drift threshold must not exceed the high one" });
   });
 
+/** Only `{…}` literals: a Date, Set, Map or class instance would pass z.object as an empty object and start a default run. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** ZRunConfig for input from outside (tRPC, REST): the settings must be a plain JSON object. */
+export const ZRunConfigInput = z
+  .custom<Record<string, unknown>>(isPlainObject, { message: 'send the run settings as a JSON object, e.g. {"mode": "rods", "epochs": 8}' })
+  .pipe(ZRunConfig);
+
 export type TRunConfig = z.infer<typeof ZRunConfig>;
 export type TPolicyConfig = z.infer<typeof ZPolicyConfig>;
 export type TSynthesizerConfig = z.infer<typeof ZSynthesizerConfig>;
@@ -105,8 +145,29 @@ export function modeFlags(mode: RunMode) {
     isRandomSeeds: mode === "random_seeds",
     /** rewards are binary success instead of progress */
     isBinaryReward: mode === "binary_reward",
-    retires: mode !== "static" && mode !== "no_retirement",
-    /** synthesis runs only in the first epoch, then the pool is frozen */
+    /** no_refresh retires nothing either: after its one round the pool is frozen */
+    retires: mode !== "static" && mode !== "no_retirement" && mode !== "no_refresh",
+    /** synthesis runs only in the first epoch and its tasks enter at the first epoch boundary; then the pool is frozen */
     isSingleRound: mode === "no_refresh",
+    /** synthesized tasks keep the plan stage's user text: the rewrite stage is skipped */
+    skipsRewrite: mode === "no_rewrite",
   };
+}
+
+/** What each mode does, in the words the UI and the docs show. */
+export const MODE_TEXTS: Readonly<Record<RunMode, string>> = {
+  rods: "RODS: boundary seeds are synthesized from every step; new tasks enter at epoch boundaries (at most β of the pool, P_max synthesized at most); burn-in, drift and P_max retire tasks",
+  static: "baseline: trains on the seed tasks only; nothing is synthesized, injected or retired",
+  random_seeds: "ablation: as RODS, but seeds are drawn at random from all tasks of the step instead of the boundary band",
+  binary_reward: "ablation: as RODS, but the training reward and the regions use binary success (0 or 1) instead of the progress reward",
+  no_retirement: "ablation: as RODS (synthesis and injection), but no task is ever retired (no burn-in, drift or P_max pruning)",
+  no_refresh: "ablation: synthesizes only during the first epoch, injects once at its end, then trains on a frozen pool: no later injection, no retirement",
+  no_rewrite: "ablation: as RODS, but synthesized tasks keep the plan stage's per-turn user text; the rewrite stage (one coherent conversation) is skipped",
+};
+
+/** The budget a run stops at, if any: steps done and rollouts consumed so far against the configured limits. */
+export function isBudgetReached(config: Pick<TRunConfig, "budgetSteps" | "budgetRollouts">, used: { steps: number; rollouts: number }): boolean {
+  if (config.budgetSteps != null && used.steps >= config.budgetSteps) return true;
+  if (config.budgetRollouts != null && used.rollouts >= config.budgetRollouts) return true;
+  return false;
 }

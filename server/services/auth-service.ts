@@ -45,6 +45,7 @@ export const apiKeySelect = {
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  expiresAt: true,
 } satisfies Prisma.ApiKeySelect;
 
 // ---------- hashing ----------
@@ -80,6 +81,27 @@ export async function verifyPassword({ password, hash }: { password: string; has
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
+// scrypt runs on libuv's 4 threads: at most 2 at once leaves the others (and the event loop) to every other
+// request; a sign-in flood waits in a short queue and past it is answered 503 instead of starving the server.
+const MAX_CONCURRENT_HASHES = 2;
+const MAX_WAITING_HASHES = 64;
+let activeHashes = 0;
+const hashWaiters: Array<() => void> = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (activeHashes >= MAX_CONCURRENT_HASHES) {
+    if (hashWaiters.length >= MAX_WAITING_HASHES) throw new AppError("SERVICE_UNAVAILABLE", "Too many sign-ins at once; try again in a few seconds.");
+    await new Promise<void>((resolve) => hashWaiters.push(resolve));
+  } else activeHashes++;
+  try {
+    return await work();
+  } finally {
+    const nextWaiter = hashWaiters.shift();
+    if (nextWaiter) nextWaiter();
+    else activeHashes--;
+  }
+}
+
 // Compared against when the email is unknown, so both failures cost one scrypt and look alike.
 let dummyHash: Promise<string> | undefined;
 
@@ -96,7 +118,7 @@ export async function createUser({
   email: string;
   name: string;
   password: string;
-  role?: "admin" | "member";
+  role?: "admin" | "member" | "viewer";
 }): Promise<TUser> {
   const input = parseOrThrow(z.object({ email: ZEmail, name: ZUserName, password: ZPassword }), { email, name, password });
   const passwordHash = await hashPassword(input.password);
@@ -163,7 +185,7 @@ export async function signIn({ db, email, password, now = new Date() }: { db: Db
   }
   const found = await db.user.findUnique({ where: { email: parsedEmail.data }, select: { ...userSelect, passwordHash: true } });
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
-  const isValid = await verifyPassword({ password, hash: found?.passwordHash ?? (await dummyHash) });
+  const isValid = await withHashSlot(async () => verifyPassword({ password, hash: found?.passwordHash ?? (await dummyHash!) }));
   if (!found || !isValid) throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS);
   const { passwordHash: _omitted, ...user } = found;
   const token = randomBytes(32).toString("base64url");
@@ -193,7 +215,22 @@ export async function signOut({ db, token }: { db: Db; token: string | undefined
 
 const API_KEY_PATTERN = /^rods_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
 
-export async function createApiKey({ db, userId, name, scopes }: { db: Db; userId: string; name: string; scopes: string[] }) {
+export async function createApiKey({
+  db,
+  userId,
+  name,
+  scopes,
+  expiresInDays,
+  now = new Date(),
+}: {
+  db: Db;
+  userId: string;
+  name: string;
+  scopes: string[];
+  /** days until the key stops working; null/absent = never */
+  expiresInDays?: number | null;
+  now?: Date;
+}) {
   const input = parseOrThrow(
     z.object({ name: ZApiKeyName, scopes: z.array(ZApiScope).min(1, "Pick at least one scope.").max(API_SCOPE_NAMES.length) }),
     { name, scopes },
@@ -201,7 +238,14 @@ export async function createApiKey({ db, userId, name, scopes }: { db: Db; userI
   const prefix = randomBytes(4).toString("hex");
   const key = `rods_${prefix}_${randomBytes(32).toString("base64url")}`;
   const row = await db.apiKey.create({
-    data: { name: input.name, prefix, keyHash: sha256(key), scopes: [...new Set(input.scopes)], userId },
+    data: {
+      name: input.name,
+      prefix,
+      keyHash: sha256(key),
+      scopes: [...new Set(input.scopes)],
+      userId,
+      expiresAt: expiresInDays ? new Date(now.getTime() + expiresInDays * 24 * 3600 * 1000) : null,
+    },
     select: apiKeySelect,
   });
   return { key, id: row.id, prefix, apiKey: row };
@@ -238,8 +282,9 @@ export function hasScope(scopes: readonly string[], scope: ApiScope): boolean {
  */
 export async function authenticateApiKey({ db, key, scope, now = new Date() }: { db: Db; key: string; scope?: ApiScope; now?: Date }): Promise<TUser> {
   if (!API_KEY_PATTERN.test(key)) throw new AppError("UNAUTHORIZED", "This API key is not valid; create one under Settings → API keys.");
-  const found = await db.apiKey.findUnique({ where: { keyHash: sha256(key) }, select: { id: true, scopes: true, revokedAt: true, user: { select: userSelect } } });
+  const found = await db.apiKey.findUnique({ where: { keyHash: sha256(key) }, select: { id: true, scopes: true, revokedAt: true, expiresAt: true, user: { select: userSelect } } });
   if (!found || found.revokedAt) throw new AppError("UNAUTHORIZED", "This API key is unknown or revoked; create a new one under Settings → API keys.");
+  if (found.expiresAt && found.expiresAt <= now) throw new AppError("UNAUTHORIZED", "This API key has expired; create a new one under Settings → API keys.");
   if (scope && !hasScope(found.scopes, scope)) {
     throw new AppError("FORBIDDEN", `This API key lacks the scope "${scope}"; create a key with it under Settings → API keys.`);
   }

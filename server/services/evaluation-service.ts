@@ -3,7 +3,7 @@
 import type { Db } from "../db";
 import type { TRunConfig } from "../rods/config";
 import { hashSeed } from "../rods/random";
-import { policyForStep } from "./policy-store";
+import { policyForEvaluation } from "./policy-store";
 import { rolloutAndScore } from "./rollout-service";
 import { rolloutTaskSelect, toRolloutTask } from "./task-mapping";
 
@@ -18,8 +18,9 @@ export async function runEvaluation({ db, runId, stepIndex, epoch }: { db: Db; r
     return 0;
   }
   const tasks = await heldOutTasks({ db, datasetId: run.datasetId, config });
-  const policy = await policyForStep({ db, runId, stepIndex, config });
-  const isGreedy = config.policy.kind === "simulated";
+  const policy = await policyForEvaluation({ db, runId, stepIndex, config });
+  // BFCL's scoring: one greedy rollout per task (temperature 0 for a model, the likeliest decision for the learner).
+  const isGreedy = true;
   const results = await Promise.all(
     tasks.map(async (task) => ({ task, scored: await rolloutAndScore({ policy, task, sample: 0, seed: hashSeed(config.seed, "eval", stepIndex, task.id), isGreedy }) })),
   );

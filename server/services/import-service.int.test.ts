@@ -70,6 +70,45 @@ describe("importing BFCL folders", () => {
     expect(await db.dataset.findUnique({ where: { name: "broken-copy" } })).toBeNull();
   });
 
+  it("refuses invalid UTF-8, a NUL character and an unknown class with file:line, and writes no Dataset row", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rods-import-bad-"));
+    cpSync(SHIPPED_BFCL_DIR, dir, { recursive: true });
+    const file = path.join(dir, "questions", "base.jsonl");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const third = JSON.parse(lines[2]!) as { involved_classes: string[]; question: { content: string }[][] };
+    third.involved_classes = ["EvilAPI"];
+    lines[2] = JSON.stringify(third);
+    const fourth = JSON.parse(lines[3]!) as { question: { content: string }[][] };
+    fourth.question[0]![0]!.content = "nul \u0000 here";
+    lines[3] = JSON.stringify(fourth);
+    const bytes = Buffer.from(lines.join("\n"), "utf8");
+    // Line 2 gets a lone 0xFF byte inside a string: not UTF-8 at all.
+    const lineTwoStart = bytes.indexOf(0x0a) + 1;
+    const quote = bytes.indexOf(0x22, lineTwoStart + 10);
+    bytes[quote + 1] = 0xff;
+    writeFileSync(file, bytes);
+
+    const before = await snapshotCounts();
+    const error = await importTaskFolder({ db, dir, datasetName: "bad-bytes", origin: "imported" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    const message = (error as AppError).message;
+    expect(message).toContain(`${file}:2: not valid UTF-8`);
+    expect(message).toContain(`${file}:3: unknown API class EvilAPI`);
+    expect(message).toContain(`${file}:4: contains a NUL character`);
+    expect(message).not.toMatch(/\n\s+at /); // no stack trace
+    expect(await snapshotCounts()).toEqual(before);
+    expect(await db.dataset.findUnique({ where: { name: "bad-bytes" } })).toBeNull();
+  });
+
+  it("refuses empty and odd dataset names before reading anything", async () => {
+    for (const name of ["", "   ", "../etc", "a b", "x\u0000y"]) {
+      const error = await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: name, origin: "imported" }).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(AppError);
+      expect((error as AppError).message).toMatch(/Dataset name .*Nothing was imported/);
+    }
+    expect(await db.dataset.count()).toBe(1);
+  });
+
   it("names a folder that is not in BFCL format", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "rods-empty-"));
     await expect(importTaskFolder({ db, dir, datasetName: "x", origin: "imported" })).rejects.toThrow(/expected the folders questions\/ and answers\//);

@@ -2,6 +2,8 @@
 import path from "node:path";
 import { readBfclFolder, DatasetFormatError, type BfclEntry } from "../envs/bfcl/dataset";
 import { paramOrderOf } from "../envs/bfcl/tool-docs";
+import { BFCL_CLASS_FACTORIES } from "../envs/bfcl/registry";
+import { ZDatasetName } from "../rods/config";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
@@ -35,9 +37,27 @@ export async function importTaskFolder({
   importRunId?: string;
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }): Promise<ImportSummary> {
+  const name = ZDatasetName.safeParse(datasetName);
+  if (!name.success) {
+    const message = `Dataset name ${JSON.stringify(datasetName)}: ${name.error.issues[0]?.message}. Nothing was imported.`;
+    if (importRunId) await finishImportRun({ db, importRunId, error: message });
+    throw new AppError("BAD_REQUEST", message);
+  }
+  datasetName = name.data;
   let entries: BfclEntry[];
+  const analyses = new Map<string, ReturnType<typeof analysisColumns>>();
   try {
-    entries = readBfclFolder({ dir, paramOrder: paramOrderOf });
+    entries = readBfclFolder({ dir, paramOrder: paramOrderOf, knownClasses: Object.keys(BFCL_CLASS_FACTORIES) });
+    // Analysed before anything is written: an entry the environments cannot run is a problem with its line.
+    const problems: string[] = [];
+    for (const e of entries) {
+      try {
+        analyses.set(e.id, analysisColumns(e));
+      } catch (error) {
+        problems.push(`${e.source ?? e.id}: the environments cannot run this task (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    if (problems.length) throw new DatasetFormatError(problems);
   } catch (error) {
     if (error instanceof DatasetFormatError) {
       if (importRunId) await finishImportRun({ db, importRunId, error: error.message });
@@ -45,21 +65,24 @@ export async function importTaskFolder({
     }
     throw error;
   }
-  const dataset = await db.dataset.upsert({
-    where: { name: datasetName },
-    create: { name: datasetName, source: path.relative(projectRoot, dir) || dir, description: datasetName === BFCL_DATASET ? "BFCL v3 multi-turn (Apache-2.0, Berkeley Gorilla team)" : "" },
-    update: {},
-    select: { id: true },
-  });
+  const known = await db.dataset.findUnique({ where: { name: datasetName }, select: { id: true } });
   const existing = new Set(
-    (await db.task.findMany({ where: { datasetId: dataset.id }, select: { externalId: true } })).map((t) => t.externalId),
+    known ? (await db.task.findMany({ where: { datasetId: known.id }, select: { externalId: true } })).map((t) => t.externalId) : [],
   );
   const fresh = entries.filter((e) => !existing.has(e.id));
   if (importRunId) await db.importRun.update({ where: { id: importRunId }, data: { total: entries.length, done: existing.size } });
-  // One transaction: a failure midway leaves the dataset as it was.
+  // One transaction, the dataset row included: a failure midway leaves no trace.
   let created = 0;
+  let datasetId = known?.id;
   await db.$transaction(
     async (tx) => {
+      const dataset = await tx.dataset.upsert({
+        where: { name: datasetName },
+        create: { name: datasetName, source: path.relative(projectRoot, dir) || dir, description: datasetName === BFCL_DATASET ? "BFCL v3 multi-turn (Apache-2.0, Berkeley Gorilla team)" : "" },
+        update: {},
+        select: { id: true },
+      });
+      datasetId = dataset.id;
       for (let i = 0; i < fresh.length; i += CHUNK) {
         const chunk = fresh.slice(i, i + CHUNK);
         const result = await tx.task.createMany({
@@ -79,7 +102,7 @@ export async function importTaskFolder({
             longContext: e.longContext,
             origin,
             contentHash: e.contentHash,
-            ...analysisColumns(e),
+            ...analyses.get(e.id)!,
           })),
           skipDuplicates: true,
         });
@@ -89,7 +112,7 @@ export async function importTaskFolder({
     },
     { timeout: 120_000 },
   );
-  await analysePendingTasks({ db, datasetId: dataset.id });
+  await analysePendingTasks({ db, datasetId });
   const summary = { dataset: datasetName, read: entries.length, created, unchanged: entries.length - created };
   if (importRunId) await finishImportRun({ db, importRunId, created, done: entries.length });
   return summary;

@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { Prisma } from "../generated/prisma/client";
 import { injectionCap } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
+import { placeCompareCurves } from "./compare-curves";
 import { getRun, listRuns } from "./runs-service";
 
 /** Steps whose finishing times give the mean step duration behind the ETA (recent ones: the pace changes). */
@@ -604,25 +605,24 @@ export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly str
   const ids = [...new Set(runIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw new AppError("BAD_REQUEST", `Pick between 1 and ${MAX_COMPARED_RUNS} runs to compare.`);
   const runs = await Promise.all(ids.map((id) => getRun({ db, id })));
-  const curves = await Promise.all(
+  const placed = await Promise.all(
     runs.map(async (run) => {
       const [steps, heldOut] = await Promise.all([stepSeries(db, run.id), heldOutPoints(db, run.id, true)]);
-      return {
-        runId: run.id,
-        steps: steps.map((s) => ({
-          step: s.step,
-          informativeFraction: s.informativeFraction,
-          hard: s.seedHard === null ? null : s.seedHard + (s.synthesizedHard ?? 0),
-          boundary: s.seedBoundary === null ? null : s.seedBoundary + (s.synthesizedBoundary ?? 0),
-          mastered: s.seedMastered === null ? null : s.seedMastered + (s.synthesizedMastered ?? 0),
-        })),
-        heldOut: heldOut.map((h) => ({ step: h.stepIndex, score: h.score, progress: h.progress })),
-      };
+      return placeCompareCurves({ run, steps, heldOut });
     }),
   );
   return {
-    runs: runs.map((r) => ({ id: r.id, name: r.name, mode: r.mode, status: r.status, stepsDone: r.currentStep, totalSteps: r.totalSteps, createdAt: r.createdAt })),
-    curves,
+    runs: runs.map((r, i) => ({
+      id: r.id,
+      name: r.name,
+      mode: r.mode,
+      status: r.status,
+      stepsDone: r.currentStep,
+      totalSteps: r.totalSteps,
+      createdAt: r.createdAt,
+      summary: placed[i]!.summary,
+    })),
+    curves: placed.map((p) => p.curve),
     settings: diffRunSettings(runs.map((r) => r.config)),
   };
 }

@@ -101,6 +101,21 @@ describe("an openai-policy run against a scripted model", () => {
     expect(toolOutputs.some((c) => /not valid JSON|JSON/i.test(c) && c.startsWith("Error"))).toBe(true);
     // The scripted failures really happened and were retried through.
     expect(fake.requests.length).toBeGreaterThan(rollouts.length);
+
+    // Held-out evaluation is scored as BFCL does: temperature 0 and no system prompt (training keeps its settings).
+    const testTasks = await db.task.findMany({ where: { split: "test" }, select: { turns: true } });
+    const testFirst = new Set(testTasks.map((t) => (t.turns as { content: string }[][])[0]?.[0]?.content).filter(Boolean));
+    const trainFirst = new Set(pool.map((p) => (p.task.turns as { content: string }[][])[0]?.[0]?.content).filter(Boolean));
+    const firstUser = (r: FakeChatRequest) => r.messages.find((m) => m.role === "user")?.content ?? "";
+    const evalRequests = fake.requests.filter((r) => testFirst.has(firstUser(r)) && !trainFirst.has(firstUser(r)));
+    const trainRequests = fake.requests.filter((r) => trainFirst.has(firstUser(r)) && !testFirst.has(firstUser(r)));
+    expect(evalRequests.length).toBeGreaterThan(0);
+    expect(trainRequests.length).toBeGreaterThan(0);
+    for (const r of evalRequests) {
+      expect(r.temperature).toBe(0);
+      expect(r.messages.some((m) => m.role === "system")).toBe(false);
+    }
+    expect(trainRequests.every((r) => r.temperature === 0.7)).toBe(true);
   });
 
   it("pauses itself with the reason when most of a step fails", async () => {

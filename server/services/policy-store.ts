@@ -36,13 +36,28 @@ export async function policyForStep({ db, runId, stepIndex, config }: { db: Db; 
   return learner;
 }
 
+/**
+ * The policy of a held-out evaluation, scored as BFCL does: greedy (temperature 0 for a model) and, for a model,
+ * no system prompt unless the run sets one.
+ */
+export async function policyForEvaluation({ db, runId, stepIndex, config }: { db: Db; runId: string; stepIndex: number; config: TRunConfig }): Promise<Policy> {
+  if (config.policy.kind !== "openai") return policyForStep({ db, runId, stepIndex, config });
+  const key = `${runId}:eval`;
+  let policy = openAIPolicies.get(key);
+  if (!policy) {
+    policy = new OpenAIPolicy(config.policy, { systemPrompt: config.policy.systemPrompt ?? null });
+    openAIPolicies.set(key, policy);
+  }
+  return policy;
+}
+
 // One OpenAI policy per run and worker, so its concurrency limit is shared by all rollouts of the run here.
 const openAIPolicies = new Map<string, OpenAIPolicy>();
 function openAIPolicyFor(runId: string, config: TRunConfig): OpenAIPolicy {
   if (config.policy.kind !== "openai") throw new Error("not an openai policy");
   let policy = openAIPolicies.get(runId);
   if (!policy) {
-    policy = new OpenAIPolicy(config.policy);
+    policy = new OpenAIPolicy(config.policy, config.policy.systemPrompt ? { systemPrompt: config.policy.systemPrompt } : {});
     openAIPolicies.set(runId, policy);
   }
   return policy;

@@ -72,9 +72,14 @@ function reviewWhere(runId?: string): Prisma.TaskWhereInput {
   return { origin: "synthesized", ...(runId ? { poolEntries: { some: { runId } } } : {}) };
 }
 
-export async function listReviewQueue({ db, runId, limit = 50 }: { db: Db; runId?: string; limit?: number }) {
+/** Reviewers' emails are personal data: shown to signed-in users only. */
+function hideEmail<T extends { user: { id: string; name: string; email: string } }>(row: T, canSeeEmails: boolean) {
+  return { ...row, user: { ...row.user, email: canSeeEmails ? row.user.email : null } };
+}
+
+export async function listReviewQueue({ db, runId, limit = 50, canSeeEmails = false }: { db: Db; runId?: string; limit?: number; canSeeEmails?: boolean }) {
   const where: Prisma.TaskWhereInput = { ...reviewWhere(runId), reviewState: "pending" };
-  const [rows, total] = await db.$transaction([
+  const [rows, total] = await Promise.all([ // two plain reads: a transaction would hold a connection longer for nothing
     db.task.findMany({
       where,
       select: {
@@ -109,7 +114,7 @@ export async function listReviewQueue({ db, runId, limit = 50 }: { db: Db; runId
             configPatches: attempt.configPatches as unknown as { className: string; field: string; value: unknown; reason: string }[],
           }
         : null,
-      history: reviews,
+      history: reviews.map((r) => hideEmail(r, canSeeEmails)),
     };
   });
   return { items, total };
@@ -126,8 +131,9 @@ export async function reviewCounts({ db, runId }: { db: Db; runId?: string }) {
   return { pending: count("pending"), approved: count("approved"), rejected: count("rejected"), approvedWaitingForInjection: waiting };
 }
 
-export async function listReviews({ db, taskId }: { db: Db; taskId: string }) {
-  return db.review.findMany({ where: { taskId }, select: reviewRowSelect, orderBy: { createdAt: "desc" } });
+export async function listReviews({ db, taskId, canSeeEmails = false }: { db: Db; taskId: string; canSeeEmails?: boolean }) {
+  const rows = await db.review.findMany({ where: { taskId }, select: reviewRowSelect, orderBy: { createdAt: "desc" } });
+  return rows.map((r) => hideEmail(r, canSeeEmails));
 }
 
 /** The CONFLICT or NOT_FOUND a decision on a task that is not (or no longer) pending deserves. */

@@ -8,7 +8,8 @@ import type { TRunConfig } from "../rods/config";
 import { hashSeed } from "../rods/random";
 import { preparedGroundTruthOf } from "./ground-truth-cache";
 import { policyForStep } from "./policy-store";
-import { rolloutTaskSelect, toRolloutTask, verifierEntryOf } from "./task-mapping";
+import { insertRollouts } from "./rollout-store";
+import { loadRolloutTask, rolloutTaskSelect, toRolloutTask, verifierEntryOf } from "./task-mapping";
 
 export interface ScoredRollout {
   sample: number;
@@ -44,16 +45,16 @@ export async function runRolloutGroup({ db, runId, stepIndex, taskId }: { db: Db
   const existing = new Set((await db.rollout.findMany({ where: { runId, stepIndex, taskId }, select: { sample: true } })).map((r) => r.sample));
   const missing = Array.from({ length: config.k }, (_, i) => i).filter((i) => !existing.has(i));
   if (missing.length === 0) return { stored: 0, skipped: config.k };
-  const task = toRolloutTask(await db.task.findUniqueOrThrow({ where: { id: taskId }, select: rolloutTaskSelect }));
+  const task = await loadRolloutTask({ db, id: taskId });
   const policy = await policyForStep({ db, runId, stepIndex, config });
   // An external trainer's version is the run's (moved by its acks); the builtin one counts its checkpoints.
   const version = config.trainer === "external" ? run.policyVersion : await db.policyCheckpoint.count({ where: { runId, stepIndex: { lt: stepIndex } } });
   const scored = await Promise.all(
     missing.map((sample) => rolloutAndScore({ policy, task, sample, seed: hashSeed(config.seed, "rollout", stepIndex, taskId, sample) })),
   );
-  const created = await db.rollout.createMany({
-    data: scored.map((s) => ({ runId, stepIndex, taskId, sample: s.sample, policyVersion: version, ...s.data })),
-    skipDuplicates: true,
+  const stored = await insertRollouts({
+    db,
+    rows: scored.map((s) => ({ runId, stepIndex, taskId, sample: s.sample, policyVersion: version, ...s.data })),
   });
-  return { stored: created.count, skipped: existing.size };
+  return { stored, skipped: existing.size };
 }

@@ -4,13 +4,15 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { planInjection, planRetirements, epochOrder, batchesOf } from "../rods/buffer";
+import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
-import { isExternalTrainer, trainerGate } from "./trainer-service";
+import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service";
+import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { canRollAhead, claimNextStep } from "./roll-ahead";
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,12 +35,14 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   const config = run.config as unknown as TRunConfig;
   if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
 
-  if (run.currentEpoch >= config.epochs && (await trainerGate({ db, runId, config, stepIndex: null })) === "wait") return "waiting";
-  if (run.currentEpoch >= config.epochs) return finishRun({ db, jobs, runId, config, finalStep: run.currentStep });
+  if (run.currentEpoch >= config.epochs || (await isRunBudgetSpent({ db, runId, config, stepsDone: run.currentStep }))) {
+    if ((await trainerGate({ db, runId, config, stepIndex: null })) === "wait") return "waiting";
+    return finishRun({ db, jobs, runId, finalStep: run.currentStep, finalEpoch: run.currentEpoch });
+  }
 
   const steps = await db.step.findMany({
     where: { runId, epoch: run.currentEpoch },
-    select: { index: true, status: true, taskIds: true, rollingSince: true },
+    select: { index: true, status: true, taskIds: true, rollingSince: true, finishedAt: true },
     orderBy: { index: "asc" },
   });
   if (steps.length === 0) {
@@ -52,15 +56,22 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   if (step.status === "pending") {
     if ((await trainerGate({ db, runId, config, stepIndex: step.index })) === "wait") return "waiting";
-    await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
+    // Only the tick that flips the step sends its groups (ticks may run side by side in several workers).
+    const flipped = await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
     // A trainer-driven run's step is claimed and rolled out by its trainer (trainer-run-service); RODS sends nothing.
-    if (config.rollouts !== "trainer") await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+    if (config.rollouts !== "trainer") {
+      if (flipped.count === 1) await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+      await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+    }
     return "waiting";
   }
   const complete = await completedGroups({ db, runId, stepIndex: step.index, k: config.k });
   if (complete.size < step.taskIds.length) {
     if (config.rollouts === "trainer") return "waiting";
-    const age = (Date.now() - (step.rollingSince?.getTime() ?? 0)) / 1000;
+    await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+    // A step rolled ahead waited behind the previous one: its clock starts when that one finished.
+    const previousFinished = steps.find((s) => s.index === step.index - 1)?.finishedAt?.getTime() ?? 0;
+    const age = (Date.now() - Math.max(step.rollingSince?.getTime() ?? 0, previousFinished)) / 1000;
     if (age > RESEND_AFTER_SECONDS) {
       await db.step.update({ where: { runId_index: { runId, index: step.index } }, data: { rollingSince: new Date() } });
       await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds.filter((t) => !complete.has(t)), config });
@@ -69,6 +80,15 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   await finishStep({ db, jobs, runId, stepIndex: step.index });
   return "advanced";
+}
+
+/** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
+async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
+  if (!canRollAhead(config)) return;
+  // An external trainer's lag rule holds for steps rolled ahead too.
+  if (!(await trainerAllows({ db, runId, config, stepIndex: stepIndex + 1 }))) return;
+  const next = await claimNextStep({ db, runId, epoch, stepIndex });
+  if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
 
 function groupExpirySeconds(config: TRunConfig): number {
@@ -102,7 +122,7 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
       skipDuplicates: true,
     });
     const done = await tx.step.count({ where: { runId, status: "done" } });
-    await tx.run.update({ where: { id: runId }, data: { totalSteps: done + batches.length * (config.epochs - run.currentEpoch) } });
+    await tx.run.update({ where: { id: runId }, data: { totalSteps: plannedTotalSteps(config, done + batches.length * (config.epochs - run.currentEpoch)) } });
     return run.currentEpoch === 0;
   });
   if (isFirst) await jobs.send(JOBS.evaluate, { runId, stepIndex: 0, epoch: 0 }, { singletonKey: `${runId}:0` });
@@ -290,7 +310,8 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
           if (ids.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: ids }, state: "active" }, data: { state: "retired", retireReason: reason, leftEpoch: epoch } });
         }
       }
-      if (flags.synthesizes) {
+      // no_refresh: its one round enters at the end of the first epoch, and the pool is frozen after that.
+      if (flags.synthesizes && (!flags.isSingleRound || epoch === 0)) {
         const staged = await tx.poolEntry.findMany({
           where: { runId, state: "staged", task: { reviewState: { in: ["none", "approved"] } } },
           select: { taskId: true, stagedStep: true },
@@ -298,8 +319,16 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
         });
         const activeCount = await tx.poolEntry.count({ where: { runId, state: "active" } });
         const activeSynthesizedCount = await tx.poolEntry.count({ where: { runId, state: "active", isSeed: false } });
-        const plan = planInjection({ staged: staged.map((s) => ({ taskId: s.taskId, stagedStep: s.stagedStep ?? 0 })), activeCount, activeSynthesizedCount, beta: config.beta, pMax: config.pMax });
+        const plan = planInjection({
+          staged: staged.map((s) => ({ taskId: s.taskId, stagedStep: s.stagedStep ?? 0 })),
+          activeCount,
+          activeSynthesizedCount,
+          beta: config.beta,
+          pMax: config.pMax,
+          canPrune: flags.retires,
+        });
         if (plan.inject.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: plan.inject }, state: "staged" }, data: { state: "active", enteredEpoch: epoch + 1 } });
+        if (flags.retires && plan.inject.length) await pruneAfterInjection({ tx, runId, pMax: config.pMax, epoch });
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
       const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
@@ -311,10 +340,26 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
   if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
 }
 
-async function finishRun({ db, jobs, runId, config, finalStep }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; finalStep: number }): Promise<TickOutcome> {
+/** Invariant: the synthesized part of the active pool stays ≤ P_max after injection (rule in server/rods/buffer.ts). */
+async function pruneAfterInjection({ tx, runId, pMax, epoch }: { tx: Tx; runId: string; pMax: number; epoch: number }) {
+  const active = await tx.poolEntry.findMany({ where: { runId, state: "active", isSeed: false }, select: { taskId: true, enteredEpoch: true, lastMean: true } });
+  if (active.length <= pMax) return;
+  const stats = await tx.taskStepStat.findMany({ where: { runId, taskId: { in: active.map((a) => a.taskId) } }, select: { taskId: true, phi: true }, orderBy: { stepIndex: "asc" } });
+  const lastPhi = new Map(stats.map((s) => [s.taskId, s.phi]));
+  const pruned = pruneOverPMax({
+    entries: active.map((a) => ({ taskId: a.taskId, isSeed: false, enteredEpoch: a.enteredEpoch ?? 0, observations: a.lastMean === null ? [] : [a.lastMean] })),
+    pMax,
+    phiOf: (taskId) => lastPhi.get(taskId) ?? 0,
+  }).map((r) => r.taskId);
+  if (pruned.length) await tx.poolEntry.updateMany({ where: { runId, taskId: { in: pruned }, state: "active" }, data: { state: "retired", retireReason: "pruned", leftEpoch: epoch } });
+}
+
+async function finishRun({ db, jobs, runId, finalStep, finalEpoch }: { db: Db; jobs: JobSender; runId: string; finalStep: number; finalEpoch: number }): Promise<TickOutcome> {
   const evaluated = await db.evaluation.count({ where: { runId, stepIndex: finalStep } });
   if (evaluated === 0) {
-    await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: config.epochs }, { singletonKey: `${runId}:${finalStep}` });
+    // A run ended by its budget mid-epoch leaves planned steps that never started: they are not part of the run.
+    await releaseUnstartedSteps({ db, runId, stepsDone: finalStep });
+    await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: finalEpoch }, { singletonKey: `${runId}:${finalStep}` });
     return "waiting";
   }
   await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });

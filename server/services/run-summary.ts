@@ -36,7 +36,9 @@ export async function summarizeRun({ db, runId }: { db: Db; runId: string }): Pr
     FROM "Step" WHERE "runId" = ${runId} AND status = 'done' GROUP BY epoch ORDER BY epoch`;
   const stepRows = await db.step.findMany({ where: { runId, status: "done" }, select: { epoch: true, regions: true } });
   const totals = await db.step.aggregate({ where: { runId, status: "done" }, _count: { _all: true }, _sum: { numRollouts: true, infraFailures: true } });
-  const regions = Array.from({ length: config.epochs }, () => ({ hard: 0, boundary: 0, mastered: 0 }));
+  // A run ended by its budget reports the epochs it reached, not the configured upper bound.
+  const epochCount = config.budgetSteps == null && config.budgetRollouts == null ? config.epochs : Math.min(config.epochs, Math.max(1, ...perEpoch.map((e) => e.epoch + 1)));
+  const regions = Array.from({ length: epochCount }, () => ({ hard: 0, boundary: 0, mastered: 0 }));
   for (const s of stepRows) {
     const r = s.regions as RegionCounts | null;
     for (const side of [r?.seed, r?.synthesized]) for (const key of ["hard", "boundary", "mastered"] as const) regions[s.epoch]![key] += side?.[key] ?? 0;
@@ -52,7 +54,7 @@ export async function summarizeRun({ db, runId }: { db: Db; runId: string }): Pr
     if (a.errorType) byError[a.errorType] = (byError[a.errorType] ?? 0) + a._count._all;
   }
   const injectedRows = await db.poolEntry.groupBy({ by: ["enteredEpoch"], where: { runId, isSeed: false, enteredEpoch: { not: null } }, _count: { _all: true } });
-  const injected = Array.from({ length: config.epochs }, (_, e) => injectedRows.find((r) => r.enteredEpoch === e + 1)?._count._all ?? 0);
+  const injected = Array.from({ length: epochCount }, (_, e) => injectedRows.find((r) => r.enteredEpoch === e + 1)?._count._all ?? 0);
   const retiredRows = await db.poolEntry.groupBy({ by: ["retireReason"], where: { runId, state: "retired" }, _count: { _all: true } });
   const retiredOf = (reason: string) => retiredRows.find((r) => r.retireReason === reason)?._count._all ?? 0;
   const evals = await db.evaluation.findMany({ where: { runId }, select: { stepIndex: true, category: true, score: true, progress: true }, orderBy: { stepIndex: "asc" } });
@@ -71,12 +73,12 @@ export async function summarizeRun({ db, runId }: { db: Db; runId: string }): Pr
     runId,
     mode: run.mode,
     status: run.status,
-    epochs: config.epochs,
+    epochs: epochCount,
     steps: totals._count._all,
     rollouts: totals._sum.numRollouts ?? 0,
     infraFailures: totals._sum.infraFailures ?? 0,
-    informativeFraction: Array.from({ length: config.epochs }, (_, e) => byEpoch.get(e)?.inf ?? null),
-    meanPhi: Array.from({ length: config.epochs }, (_, e) => byEpoch.get(e)?.phi ?? null),
+    informativeFraction: Array.from({ length: epochCount }, (_, e) => byEpoch.get(e)?.inf ?? null),
+    meanPhi: Array.from({ length: epochCount }, (_, e) => byEpoch.get(e)?.phi ?? null),
     regions,
     synthesized: { attempted, accepted, byError },
     injected,

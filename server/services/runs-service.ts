@@ -2,7 +2,12 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { ZRunConfig, type TRunConfig } from "../rods/config";
+import { plannedTotalSteps } from "./run-budget";
+import { startNextStudyRun } from "./study-service";
+import { isPlainObject, ZRunConfig, type TRunConfig } from "../rods/config";
+import { keyEnvProblem, redactConfigUrls } from "../rods/endpoint";
+import { allowedKeyEnvs } from "../llm/client";
+import { parseEnv } from "../env";
 import type { Prisma } from "../generated/prisma/client";
 
 export const runListSelect = {
@@ -25,12 +30,48 @@ export const runListSelect = {
 } satisfies Prisma.RunSelect;
 
 export function parseRunConfig(input: unknown): TRunConfig {
+  if (input !== undefined && input !== null && !isPlainObject(input)) {
+    throw new AppError("BAD_REQUEST", "Invalid run settings: send the config as a JSON object of settings, e.g. {\"mode\": \"rods\", \"epochs\": 8}.");
+  }
   const parsed = ZRunConfig.safeParse(input ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`);
     throw new AppError("BAD_REQUEST", `Invalid run settings: ${lines.join("; ")}`, parsed.error.issues);
   }
+  const allowed = allowedKeyEnvs();
+  for (const [part, endpoint] of [["policy", parsed.data.policy], ["synthesizer", parsed.data.synthesizer]] as const) {
+    const problem = "apiKeyEnv" in endpoint ? keyEnvProblem(endpoint.apiKeyEnv, allowed) : null;
+    if (problem) throw new AppError("BAD_REQUEST", `Invalid run settings: ${part}.apiKeyEnv: ${problem}`);
+  }
   return parsed.data;
+}
+
+const ACTIVE_STATUSES = ["queued", "running", "paused"] as const;
+
+/** Rollouts a run may make at most: every step rolls out K per task of its batch (held-out evaluation aside). */
+export const plannedRollouts = ({ totalSteps, batchSize, k, seeds }: { totalSteps: number; batchSize: number; k: number; seeds: number }) =>
+  totalSteps * Math.min(batchSize, Math.max(seeds, 1)) * k;
+
+/** Per-user quotas (RODS_QUOTA_CONCURRENT_RUNS, RODS_QUOTA_ROLLOUTS) over the user's unfinished runs plus the new one. */
+async function checkQuota({ db, userId, newRollouts }: { db: Db; userId: string; newRollouts: number }) {
+  const env = parseEnv();
+  const active = await db.run.findMany({ where: { createdById: userId, status: { in: [...ACTIVE_STATUSES] } }, select: { totalSteps: true, config: true } });
+  if (active.length + 1 > env.RODS_QUOTA_CONCURRENT_RUNS) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `You have ${active.length} unfinished runs; the limit is ${env.RODS_QUOTA_CONCURRENT_RUNS} (RODS_QUOTA_CONCURRENT_RUNS). Wait for one to finish or cancel one.`,
+    );
+  }
+  const inUse = active.reduce((sum, r) => {
+    const c = r.config as unknown as Partial<TRunConfig>;
+    return sum + (r.totalSteps ?? 0) * (c.batchSize ?? 0) * (c.k ?? 0);
+  }, 0);
+  if (inUse + newRollouts > env.RODS_QUOTA_ROLLOUTS) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `This run plans up to ${newRollouts.toLocaleString("en")} rollouts and your unfinished runs ${inUse.toLocaleString("en")}; your budget is ${env.RODS_QUOTA_ROLLOUTS.toLocaleString("en")} (RODS_QUOTA_ROLLOUTS). Lower epochs, K or the batch size, or cancel a run.`,
+    );
+  }
 }
 
 /** The train seeds of a run: all, or the first N spread evenly over categories (round robin by scenario index). */
@@ -49,13 +90,37 @@ async function seedTaskIds({ db, datasetId, limit }: { db: Db; datasetId: string
   return out;
 }
 
-export async function createRun({ db, jobs, name, config: rawConfig, createdById }: { db: Db; jobs: JobSender; name?: string; config: unknown; createdById?: string }) {
+export async function createRun({
+  db,
+  jobs,
+  name,
+  config: rawConfig,
+  createdById,
+  studyId,
+  isHeld = false,
+  quotaUser,
+}: {
+  db: Db;
+  jobs: JobSender;
+  name?: string;
+  config: unknown;
+  createdById?: string;
+  /** the study the run belongs to */
+  studyId?: string;
+  /** created queued but not started: its study starts it when its turn comes */
+  isHeld?: boolean;
+  /** the user whose quotas apply (the UI and REST); the command line on the server's machine has none */
+  quotaUser?: { id: string; role: string };
+}) {
   const config = parseRunConfig(rawConfig);
   const dataset = await db.dataset.findUnique({ where: { name: config.datasetName }, select: { id: true } });
   if (!dataset) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" does not exist; import it first (npm run rods -- import <dir>).`);
   const seeds = await seedTaskIds({ db, datasetId: dataset.id, limit: config.limitSeeds });
   if (seeds.length === 0) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" has no train tasks to start from.`);
   const stepsPerEpoch = Math.ceil(seeds.length / config.batchSize);
+  if (quotaUser) {
+    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs), batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
+  }
   const run = await db.$transaction(async (tx) => {
     const created = await tx.run.create({
       data: {
@@ -63,27 +128,29 @@ export async function createRun({ db, jobs, name, config: rawConfig, createdById
         mode: config.mode,
         config: config as unknown as Prisma.InputJsonValue,
         datasetId: dataset.id,
-        totalSteps: stepsPerEpoch * config.epochs,
+        totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs),
         createdById,
+        studyId,
       },
       select: { id: true },
     });
     await tx.poolEntry.createMany({ data: seeds.map((taskId) => ({ runId: created.id, taskId, state: "active" as const, isSeed: true, enteredEpoch: 0 })) });
     return created;
   });
-  await jobs.send(JOBS.runAdvance, { runId: run.id }, { singletonKey: run.id });
+  if (!isHeld) await jobs.send(JOBS.runAdvance, { runId: run.id }, { singletonKey: run.id });
   return getRun({ db, id: run.id });
 }
 
 export async function getRun({ db, id }: { db: Db; id: string }) {
   const run = await db.run.findUnique({ where: { id }, select: runListSelect });
   if (!run) throw new AppError("NOT_FOUND", `No run with id "${id}". It may have been deleted; go back to the runs list.`);
-  return { ...run, config: run.config as unknown as TRunConfig };
+  // Configs stored before credentials in URLs were refused are shown without them.
+  return { ...run, config: redactConfigUrls(run.config as unknown as TRunConfig) };
 }
 
 export async function listRuns({ db, limit = 100 }: { db: Db; limit?: number }) {
   const runs = await db.run.findMany({ select: runListSelect, orderBy: { createdAt: "desc" }, take: limit });
-  return runs.map((r) => ({ ...r, config: r.config as unknown as TRunConfig }));
+  return runs.map((r) => ({ ...r, config: redactConfigUrls(r.config as unknown as TRunConfig) }));
 }
 
 const TRANSITIONS = {
@@ -92,8 +159,28 @@ const TRANSITIONS = {
   cancel: { from: ["queued", "running", "paused"], to: "cancelled" },
 } as const;
 
-export async function changeRunStatus({ db, jobs, id, action, reason }: { db: Db; jobs: JobSender; id: string; action: keyof typeof TRANSITIONS; reason?: string }) {
+export async function changeRunStatus({
+  db,
+  jobs,
+  id,
+  action,
+  reason,
+  actor,
+}: {
+  db: Db;
+  jobs: JobSender;
+  id: string;
+  action: keyof typeof TRANSITIONS;
+  reason?: string;
+  /** who asks: only the run's owner or an admin may change it (absent = the worker or the command line) */
+  actor?: { id: string; role: string };
+}) {
   const { from, to } = TRANSITIONS[action];
+  if (actor && actor.role !== "admin") {
+    const owner = await db.run.findUnique({ where: { id }, select: { createdById: true } });
+    if (!owner) throw new AppError("NOT_FOUND", `No run with id "${id}". It may have been deleted; go back to the runs list.`);
+    if (owner.createdById !== actor.id) throw new AppError("FORBIDDEN", `Only the run's owner or an admin can ${action} it.`);
+  }
   const updated = await db.run.updateMany({
     where: { id, status: { in: [...from] } },
     data: { status: to, statusReason: reason ?? null, ...(to === "cancelled" ? { finishedAt: new Date() } : {}) },
@@ -103,6 +190,7 @@ export async function changeRunStatus({ db, jobs, id, action, reason }: { db: Db
     throw new AppError("CONFLICT", `Cannot ${action} a run that is ${run.status}.`);
   }
   if (action === "resume") await jobs.send(JOBS.runAdvance, { runId: id }, { singletonKey: id });
+  if (action === "cancel") await startNextStudyRun({ db, jobs, runId: id });
   return getRun({ db, id });
 }
 

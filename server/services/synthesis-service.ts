@@ -3,7 +3,7 @@
 import type { Db } from "../db";
 import { contentHashOf } from "../envs/bfcl/dataset";
 import type { Prisma } from "../generated/prisma/client";
-import type { TRunConfig } from "../rods/config";
+import { modeFlags, type TRunConfig } from "../rods/config";
 import { hashSeed } from "../rods/random";
 import { createSynthesizer } from "../synthesis";
 import type { Synthesizer, SynthesisResult } from "../synthesis/types";
@@ -40,6 +40,7 @@ export async function runSynthesisAttempt({ db, attemptId, synthesizer }: { db: 
       seed: hashSeed(config.seed, "synthesis", attemptId),
       existingHashes,
       maxPatches: config.maxPatches,
+      skipRewrite: modeFlags(config.mode).skipsRewrite,
     });
   } catch (error) {
     result = { outcome: "dropped", stageReached: "plan", errorType: "pipeline_exception", errorMessage: error instanceof Error ? error.message : String(error), configPatches: [], gateResults: [] };

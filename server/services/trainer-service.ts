@@ -23,17 +23,21 @@ export const isExternalTrainer = (config: TRunConfig) => config.trainer === "ext
  */
 export async function trainerGate({ db, runId, config, stepIndex }: { db: Db; runId: string; config: TRunConfig; stepIndex: number | null }): Promise<"go" | "wait"> {
   if (!isExternalTrainer(config)) return "go";
-  const mustBeAckedUpTo = stepIndex === null ? null : stepIndex - 1 - config.maxPolicyLag;
-  const blocking =
-    mustBeAckedUpTo !== null && mustBeAckedUpTo < 0
-      ? 0
-      : await db.step.count({ where: { runId, ackedAt: null, ...(mustBeAckedUpTo === null ? {} : { index: { lte: mustBeAckedUpTo } }) } });
-  if (blocking > 0) {
+  if (!(await trainerAllows({ db, runId, config, stepIndex }))) {
     await db.run.updateMany({ where: { id: runId, trainerWaitingSince: null }, data: { trainerWaitingSince: new Date() } });
     return "wait";
   }
   await db.run.updateMany({ where: { id: runId, trainerWaitingSince: { not: null } }, data: { trainerWaitingSince: null } });
   return "go";
+}
+
+/** The same rule without recording anything (for rolling a step ahead early). */
+export async function trainerAllows({ db, runId, config, stepIndex }: { db: Db; runId: string; config: TRunConfig; stepIndex: number | null }): Promise<boolean> {
+  if (!isExternalTrainer(config)) return true;
+  const mustBeAckedUpTo = stepIndex === null ? null : stepIndex - 1 - config.maxPolicyLag;
+  if (mustBeAckedUpTo !== null && mustBeAckedUpTo < 0) return true;
+  const blocking = await db.step.count({ where: { runId, ackedAt: null, ...(mustBeAckedUpTo === null ? {} : { index: { lte: mustBeAckedUpTo } }) } });
+  return blocking === 0;
 }
 
 async function externalRun({ db, runId }: { db: Db; runId: string }) {

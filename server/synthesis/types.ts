@@ -56,6 +56,8 @@ export interface SynthesisContext {
   existingHashes: ReadonlySet<string>;
   /** K_max */
   maxPatches: number;
+  /** no_rewrite: keep the plan stage's user text and skip the rewrite stage */
+  skipRewrite?: boolean;
   signal?: AbortSignal;
 }
 

@@ -2,14 +2,16 @@
 import type PgBoss from "pg-boss";
 import { getDb } from "../db";
 import { JOBS, ZEvaluatePayload, ZImportTasksPayload, ZRolloutGroupPayload, ZRunAdvancePayload, ZSynthesizePayload } from "../jobs/contract";
-import { jobSender } from "../jobs/queue";
+import { jobSender, workLocally } from "../jobs/queue";
 import { runEvaluation } from "../services/evaluation-service";
 import { importTaskFolder, updateImportProgress } from "../services/import-service";
 import { runRolloutGroup } from "../services/rollout-service";
-import { tickRun } from "../services/run-driver";
+import { startNextStudyRun } from "../services/study-service";
 import { runSynthesisAttempt } from "../services/synthesis-service";
+import { driveRun, nudgeRun } from "./drive";
 
 const POLL = { batchSize: 1, pollingIntervalSeconds: 0.5 };
+const GROUP_POLLERS_PER_SLOT = 4;
 
 export async function registerHandlers(boss: PgBoss, { concurrency }: { concurrency: number }): Promise<void> {
   const jobs = jobSender(boss);
@@ -32,20 +34,23 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
   // One driver tick at a time per worker; ticks of one run are serialised by a row lock anyway.
   await boss.work(JOBS.runAdvance, POLL, async ([job]) => {
     const { runId } = ZRunAdvancePayload.parse(job!.data);
-    const outcome = await tickRun({ db: getDb(), jobs, runId });
+    const outcome = (await driveRun({ jobs, runId })) ?? "waiting";
     if (outcome === "advanced") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId });
     if (outcome === "waiting") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId, startAfterSeconds: 1 });
+    // A study works its runs one after another: the next one starts when this one is over.
+    if (outcome === "completed") await startNextStudyRun({ db: getDb(), jobs, runId });
     return { outcome };
   });
 
-  // Rollout groups are fetched a few at a time so a fast policy is not paced by queue polling; a failed group fails
-  // the batch, and the retry skips the samples already stored.
-  for (let i = 0; i < concurrency; i++) {
-    await boss.work(JOBS.rolloutGroup, { batchSize: 8, pollingIntervalSeconds: 0.5 }, async (batch) => {
+  // Rollout groups are fetched two at a time by several pollers, so one slow group holds back one other at most and a
+  // fast policy always has groups in hand; the policy's own limit caps requests in flight. A failed group fails its
+  // batch, and the retry skips the samples already stored. Local workers: groups queued here wake them at once.
+  for (let i = 0; i < concurrency * GROUP_POLLERS_PER_SLOT; i++) {
+    await workLocally(boss, JOBS.rolloutGroup, { batchSize: 2, pollingIntervalSeconds: 0.5 }, async (batch) => {
       const payloads = batch.map((job) => ZRolloutGroupPayload.parse(job.data));
       const results = await Promise.allSettled(payloads.map((p) => runRolloutGroup({ db: getDb(), ...p })));
-      // The last group of a step lets the driver finish the step without waiting for its next poll.
-      for (const runId of new Set(payloads.map((p) => p.runId))) await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId });
+      // The last group of a step finishes the step here and now, and queues the next one (no queue round trip).
+      for (const runId of new Set(payloads.map((p) => p.runId))) nudgeRun({ jobs, runId });
       const failure = results.find((r) => r.status === "rejected");
       if (failure) throw (failure as PromiseRejectedResult).reason;
       return results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
@@ -68,8 +73,11 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
     if (failure) throw failure;
     return outcomes;
   });
-  await boss.work(JOBS.evaluate, POLL, async ([job]) => {
+  await workLocally(boss, JOBS.evaluate, POLL, async ([job]) => {
     const payload = ZEvaluatePayload.parse(job!.data);
-    return { stored: await runEvaluation({ db: getDb(), ...payload }) };
+    const stored = await runEvaluation({ db: getDb(), ...payload });
+    // A run that waits for this evaluation to finish can finish now.
+    nudgeRun({ jobs, runId: payload.runId });
+    return { stored };
   });
 }

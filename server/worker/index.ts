@@ -9,6 +9,12 @@ import { recordHeartbeat, removeHeartbeat } from "../services/worker-service";
 import { registerHandlers } from "./handlers";
 import { startPeriodic } from "./periodic";
 
+// A promise nobody awaited that fails (a job's side task when the database restarts, a closed socket) is logged,
+// never fatal: jobs are retried by the queue, and a dead worker would stop every run.
+process.on("unhandledRejection", (reason) => {
+  console.error("[worker] unhandled rejection (kept running):", reason instanceof Error ? reason.message : reason);
+});
+
 const env = parseEnv();
 if (!env.DATABASE_URL) {
   console.error("The worker needs DATABASE_URL (npm start provides it; or point it at your Postgres).");

@@ -24,13 +24,15 @@ export interface FieldGroup {
   fields: FieldDef[];
 }
 
+/** The same texts as MODE_TEXTS in server/rods/config.ts (a unit test keeps them equal; app/ imports server/ only as types). */
 export const MODE_HELP: Record<string, string> = {
-  rods: "RODS: boundary seeds, synthesis, replay buffer and retirement",
-  static: "static baseline: the seed pool only, no synthesis, no retirement",
-  random_seeds: "ablation: synthesize from random seeds instead of the boundary set",
-  binary_reward: "ablation: binary success instead of the progress reward",
-  no_retirement: "ablation: synthesize and inject, never retire",
-  no_refresh: "ablation: one synthesis round in the first epoch, then a frozen pool",
+  rods: "RODS: boundary seeds are synthesized from every step; new tasks enter at epoch boundaries (at most β of the pool, P_max synthesized at most); burn-in, drift and P_max retire tasks",
+  static: "baseline: trains on the seed tasks only; nothing is synthesized, injected or retired",
+  random_seeds: "ablation: as RODS, but seeds are drawn at random from all tasks of the step instead of the boundary band",
+  binary_reward: "ablation: as RODS, but the training reward and the regions use binary success (0 or 1) instead of the progress reward",
+  no_retirement: "ablation: as RODS (synthesis and injection), but no task is ever retired (no burn-in, drift or P_max pruning)",
+  no_refresh: "ablation: synthesizes only during the first epoch, injects once at its end, then trains on a frozen pool: no later injection, no retirement",
+  no_rewrite: "ablation: as RODS, but synthesized tasks keep the plan stage's per-turn user text; the rewrite stage (one coherent conversation) is skipped",
 };
 
 const endpointFields = (prefix: "policy" | "synthesizer"): FieldDef[] => [
@@ -39,7 +41,7 @@ const endpointFields = (prefix: "policy" | "synthesizer"): FieldDef[] => [
   {
     path: `${prefix}.apiKeyEnv`,
     label: "API key variable",
-    help: "Name of the worker's environment variable holding the key, e.g. OPENAI_API_KEY. Never the key itself; empty for local servers.",
+    help: "Name of the worker's environment variable holding the key; only variables an admin lists in RODS_ENDPOINT_KEY_ENVS are accepted. Never the key itself; empty for local servers.",
     kind: "text",
     nullLabel: "none",
     placeholder: "OPENAI_API_KEY",
@@ -62,7 +64,9 @@ export const FIELD_GROUPS: FieldGroup[] = [
   {
     title: "Schedule",
     fields: [
-      { path: "epochs", label: "Epochs", help: "Passes over the active pool.", kind: "integer" },
+      { path: "epochs", label: "Epochs", help: "Passes over the active pool (an upper bound when a budget is set).", kind: "integer" },
+      { path: "budgetSteps", label: "Budget (steps)", help: "End the run after this many policy updates, whatever the epoch: gives every mode the same number of updates. Empty = epochs only.", kind: "integer", nullLabel: "none" },
+      { path: "budgetRollouts", label: "Budget (rollouts)", help: "Start no step once this many rollouts were consumed. Empty = no rollout budget.", kind: "integer", nullLabel: "none" },
       { path: "k", label: "K (rollouts per task)", help: "GRPO group size: rollouts of each task at each step (paper: 16).", kind: "integer" },
       { path: "batchSize", label: "Batch size", help: "Tasks per step.", kind: "integer" },
       { path: "limitSeeds", label: "Seeds", help: "Use only the first N train seeds, spread over categories; empty = all (paper: all 400).", kind: "integer", nullLabel: "all" },

@@ -15,6 +15,7 @@ export function ApiKeyManager() {
   const keys = useQuery(trpc.auth.apiKeys.list.queryOptions());
   const [name, setName] = useState("");
   const [picked, setPicked] = useState<ApiScope[]>([]);
+  const [expiresInDays, setExpiresInDays] = useState<string>("90");
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
   const [isCopied, setIsCopied] = useState(false);
   const refreshList = () => queryClient.invalidateQueries({ queryKey: trpc.auth.apiKeys.list.queryKey() });
@@ -34,7 +35,7 @@ export function ApiKeyManager() {
 
   function onCreate(event: FormEvent) {
     event.preventDefault();
-    create.mutate({ name, scopes: picked });
+    create.mutate({ name, scopes: picked, expiresInDays: expiresInDays === "never" ? null : Number(expiresInDays) });
   }
 
   async function copy(key: string) {
@@ -72,6 +73,16 @@ export function ApiKeyManager() {
         <label style={{ display: "flex", flexDirection: "column", gap: 4, maxWidth: 360 }}>
           Key name
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="e.g. trainer on gpu-box-1" />
+        </label>
+        <label style={{ display: "flex", flexDirection: "column", gap: 4, maxWidth: 360, marginTop: 8 }}>
+          Expires
+          <select value={expiresInDays} onChange={(e) => setExpiresInDays(e.target.value)}>
+            <option value="7">in 7 days</option>
+            <option value="30">in 30 days</option>
+            <option value="90">in 90 days</option>
+            <option value="365">in a year</option>
+            <option value="never">never</option>
+          </select>
         </label>
         <fieldset style={{ border: "none", padding: 0, margin: "10px 0" }}>
           <legend>Scopes</legend>
@@ -134,7 +145,15 @@ export function ApiKeyManager() {
                 </td>
                 <td>{when(k.createdAt)}</td>
                 <td>{when(k.lastUsedAt)}</td>
-                <td>{k.revokedAt ? <span className="chip warn">revoked {when(k.revokedAt)}</span> : <span className="chip ok">active</span>}</td>
+                <td>
+                  {k.revokedAt ? (
+                    <span className="chip warn">revoked {when(k.revokedAt)}</span>
+                  ) : k.expiresAt && new Date(k.expiresAt) <= new Date() ? (
+                    <span className="chip warn">expired {when(k.expiresAt)}</span>
+                  ) : (
+                    <span className="chip ok">active{k.expiresAt ? ` until ${when(k.expiresAt)}` : ""}</span>
+                  )}
+                </td>
                 <td>
                   {k.revokedAt ? null : (
                     <button type="button" aria-label={`Revoke ${k.name}`} disabled={revoke.isPending} onClick={() => revoke.mutate({ id: k.id })}>

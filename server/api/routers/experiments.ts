@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { getWebJobSender } from "../../jobs/web-queue";
-import { createLlmClient, LlmError } from "../../llm/client";
-import { ZOpenAIEndpoint, ZOpenAIPolicy, ZRunConfig, ZSimulatedPolicy, ZSynthesizerConfig } from "../../rods/config";
+import { allowedKeyEnvs, createLlmClient, LlmError } from "../../llm/client";
+import { ZOpenAIEndpoint, ZOpenAIPolicy, ZRunConfig, ZRunConfigInput, ZSimulatedPolicy, ZSynthesizerConfig } from "../../rods/config";
 import { createRun } from "../../services/runs-service";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+import { AppError } from "../../errors";
+import { keyEnvProblem } from "../../rods/endpoint";
+import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
 
 /** The connection test waits at most this long: it backs a button, not a rollout. */
 const CONNECTION_TIMEOUT_MS = 10_000;
@@ -12,6 +14,8 @@ const ZEndpointProbe = ZOpenAIEndpoint.pick({ baseUrl: true, apiKeyEnv: true }).
 
 /** Asks the server for its models (one attempt). The key is read from the web process's environment, never sent. */
 async function testEndpoint({ baseUrl, model, apiKeyEnv }: z.infer<typeof ZEndpointProbe>) {
+  const keyProblem = keyEnvProblem(apiKeyEnv, allowedKeyEnvs());
+  if (keyProblem) throw new AppError("BAD_REQUEST", keyProblem);
   const isKeySet = apiKeyEnv ? Boolean(process.env[apiKeyEnv]) : null;
   try {
     const client = createLlmClient({ baseUrl, model: model || "unused", apiKeyEnv, timeoutMs: CONNECTION_TIMEOUT_MS, maxRetries: 0 });
@@ -30,6 +34,8 @@ export const experimentsRouter = createTRPCRouter({
     const endpoint = { baseUrl: "http://localhost:8000/v1", model: "placeholder" };
     return {
       config: ZRunConfig.parse({}),
+      /** the variables an admin allows as endpoint keys (the form offers these) */
+      allowedKeyEnvs: allowedKeyEnvs(),
       policies: {
         simulated: ZSimulatedPolicy.parse({ kind: "simulated" }),
         openai: { ...ZOpenAIPolicy.parse({ kind: "openai", ...endpoint }), model: "" },
@@ -43,12 +49,12 @@ export const experimentsRouter = createTRPCRouter({
     return { issues: parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) };
   }),
   /** Creates and starts a run; input errors come back as zodIssues with paths under "config". */
-  create: protectedProcedure
-    .input(z.object({ name: z.string().trim().max(200).optional(), config: ZRunConfig }))
+  create: memberProcedure
+    .input(z.object({ name: z.string().trim().max(200).optional(), config: ZRunConfigInput }))
     .mutation(async ({ ctx, input }) => {
       const jobs = await getWebJobSender(); // before creating, so a run is never left without its first job
-      const run = await createRun({ db: ctx.db, jobs, name: input.name, config: input.config, createdById: ctx.user.id });
+      const run = await createRun({ db: ctx.db, jobs, name: input.name, config: input.config, createdById: ctx.user.id, quotaUser: ctx.user });
       return { id: run.id, name: run.name };
     }),
-  testConnection: protectedProcedure.input(ZEndpointProbe).mutation(({ input }) => testEndpoint(input)),
+  testConnection: memberProcedure.input(ZEndpointProbe).mutation(({ input }) => testEndpoint(input)),
 });

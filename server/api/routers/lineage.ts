@@ -12,6 +12,6 @@ export const lineageRouter = createTRPCRouter({
   rewardHistory: publicProcedure.input(ZTaskId).query(({ ctx, input }) => getTaskRewardHistory({ db: ctx.db, taskId: input.taskId })),
   rollouts: publicProcedure.input(ZTaskId).query(({ ctx, input }) => listTaskRollouts({ db: ctx.db, taskId: input.taskId })),
   rollout: publicProcedure
-    .input(ZTaskId.extend({ runId: z.string().min(1).max(100), stepIndex: z.number().int().min(0), sample: z.number().int().min(0) }))
+    .input(ZTaskId.extend({ runId: z.string().min(1).max(100), stepIndex: z.number().int().min(0).max(2 ** 31 - 1), sample: z.number().int().min(0).max(2 ** 31 - 1) }))
     .query(({ ctx, input }) => getRollout({ db: ctx.db, ...input })),
 });

@@ -16,7 +16,7 @@ import {
 } from "../../services/monitor-service";
 import { changeRunStatus } from "../../services/runs-service";
 import { getTrainerMetricsSeries } from "../../services/trainer-service";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
 
 const ZRunId = z.object({ id: z.string().min(1).max(100) });
 const ZBins = z.number().int().min(5).max(100).default(DEFAULT_BINS);
@@ -37,7 +37,7 @@ export const runsRouter = createTRPCRouter({
   get: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunHeader({ db: ctx.db, runId: input.id })),
   series: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunSeries({ db: ctx.db, runId: input.id })),
   distribution: publicProcedure
-    .input(ZRunId.extend({ stepIndex: z.number().int().min(0).optional(), bins: ZBins }))
+    .input(ZRunId.extend({ stepIndex: z.number().int().min(0).max(2 ** 31 - 1).optional(), bins: ZBins }))
     .query(({ ctx, input }) => getStepDistribution({ db: ctx.db, runId: input.id, stepIndex: input.stepIndex, bins: input.bins })),
   buffer: publicProcedure.input(ZRunId).query(({ ctx, input }) => getBufferLifecycle({ db: ctx.db, runId: input.id })),
   synthesis: publicProcedure.input(ZRunId).query(({ ctx, input }) => getSynthesisOverview({ db: ctx.db, runId: input.id })),
@@ -49,11 +49,16 @@ export const runsRouter = createTRPCRouter({
   compare: publicProcedure
     .input(z.object({ ids: z.array(z.string().min(1).max(100)).min(1, "Pick at least one run.").max(MAX_COMPARED_RUNS, `Compare at most ${MAX_COMPARED_RUNS} runs.`) }))
     .query(({ ctx, input }) => compareRuns({ db: ctx.db, runIds: input.ids })),
-  pause: protectedProcedure
+  // Only the run's owner or an admin changes its status (changeRunStatus checks `actor`).
+  pause: memberProcedure
     .input(ZStatusChange)
-    .mutation(({ ctx, input }) => changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "pause", reason: input.reason ?? `Paused by ${ctx.user.name}.` })),
-  resume: protectedProcedure.input(ZRunId).mutation(({ ctx, input }) => changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "resume" })),
-  cancel: protectedProcedure
+    .mutation(({ ctx, input }) =>
+      changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "pause", reason: input.reason ?? `Paused by ${ctx.user.name}.`, actor: ctx.user }),
+    ),
+  resume: memberProcedure.input(ZRunId).mutation(({ ctx, input }) => changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "resume", actor: ctx.user })),
+  cancel: memberProcedure
     .input(ZStatusChange)
-    .mutation(({ ctx, input }) => changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "cancel", reason: input.reason ?? `Cancelled by ${ctx.user.name}.` })),
+    .mutation(({ ctx, input }) =>
+      changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "cancel", reason: input.reason ?? `Cancelled by ${ctx.user.name}.`, actor: ctx.user }),
+    ),
 });

@@ -14,7 +14,7 @@ export const ZTaskFilter = z.object({
 
 export const tasksRouter = createTRPCRouter({
   list: publicProcedure
-    .input(z.object({ filter: ZTaskFilter.default({}), page: z.number().int().min(1).default(1), pageSize: z.number().int().min(1).max(200).default(50) }))
+    .input(z.object({ filter: ZTaskFilter.default({}), page: z.number().int().min(1).max(1_000_000).default(1), pageSize: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => listTasks({ db: ctx.db, ...input })),
   counts: publicProcedure
     .input(z.object({ datasetName: z.string().max(200).optional() }).default({}))

@@ -44,6 +44,8 @@ export interface V1Route<P extends AnyObject = AnyObject, Q extends AnyObject = 
   noContent?: string;
   /** Bytes of body accepted (default 1 MB). */
   bodyLimitBytes?: number;
+  /** Content type of a file answer (the handler returns a streamed Response); default JSON. */
+  produces?: string;
   /** Error statuses worth documenting beyond 400/401/403 (which every route may answer). */
   errors?: number[];
   handle: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<z.input<R> | typeof NO_CONTENT>;
@@ -141,6 +143,7 @@ export async function runRoute(route: V1Route, req: Request, rawParams: Record<s
     }
     const result = await route.handle({ db, user, params, query, body, req });
     if (result === NO_CONTENT) return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+    if (route.produces && result instanceof Response) return result;
     return Response.json(result, { status: route.status ?? 200, headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return errorResponse(error);

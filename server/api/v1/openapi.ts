@@ -40,7 +40,7 @@ function operationOf(route: V1Route) {
     requestParams: { ...(route.params ? { path: route.params } : {}), ...(route.query ? { query: route.query } : {}) },
     ...(route.body ? { requestBody: { required: !route.body.safeParse({}).success, content: { "application/json": { schema: route.body } } } } : {}),
     responses: {
-      [String(route.status ?? 200)]: { description: "OK", content: { "application/json": { schema: route.response } } },
+      [String(route.status ?? 200)]: { description: "OK", content: { [route.produces ?? "application/json"]: { schema: route.response } } },
       ...(route.noContent ? { "204": { description: route.noContent } } : {}),
       ...Object.fromEntries(errors.map((status) => [String(status), { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: ZApiError } } }])),
     },

@@ -69,7 +69,7 @@ export const runRoutes = [
     errors: [412],
     handle: async ({ db, user, body }) => {
       const jobs = await getWebJobSender(); // before creating, so a run is never left without its first job
-      return toRunV1(await createRun({ db, jobs, name: body.name, config: body.config, createdById: user?.id }));
+      return toRunV1(await createRun({ db, jobs, name: body.name, config: body.config, createdById: user?.id, quotaUser: user ?? undefined }));
     },
   }),
   defineRoute({
@@ -110,7 +110,7 @@ export const runRoutes = [
       errors: [404, 409],
       handle: async ({ db, user, params, body }) => {
         const reason = "reason" in body && body.reason ? body.reason : action === "resume" ? undefined : `${action === "pause" ? "Paused" : "Cancelled"} by ${user?.name ?? "an API client"}.`;
-        return toRunV1(await changeRunStatus({ db, jobs: lazyJobs, id: params.id, action, reason }));
+        return toRunV1(await changeRunStatus({ db, jobs: lazyJobs, id: params.id, action, reason, actor: user ?? undefined }));
       },
     }),
   ),

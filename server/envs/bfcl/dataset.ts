@@ -25,6 +25,8 @@ export interface BfclEntry {
   missedFunctions: Record<string, string[]>;
   longContext: boolean;
   contentHash: string;
+  /** where the question came from, `file:line`, for messages about this entry */
+  source?: string;
 }
 
 export class DatasetFormatError extends Error {
@@ -75,12 +77,37 @@ function stableStringify(value: unknown): string {
 
 type ParamOrder = (functionName: string) => readonly string[] | undefined;
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Lines of a file as text; a line that is not valid UTF-8 is a problem (file:line), never silently U+FFFD. */
+function readLines(file: string, problems: string[]): (string | null)[] {
+  const bytes = readFileSync(file);
+  const out: (string | null)[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x0a) continue;
+    try {
+      out.push(utf8.decode(bytes.subarray(start, i)));
+    } catch {
+      problems.push(`${file}:${out.length + 1}: not valid UTF-8; save the file as UTF-8`);
+      out.push(null);
+    }
+    start = i + 1;
+  }
+  return out;
+}
+
 function readJsonl<T>(file: string, schema: z.ZodType<T>, problems: string[]): { line: number; value: T }[] {
   const out: { line: number; value: T }[] = [];
-  const lines = readFileSync(file, "utf8").split("\n");
+  const lines = readLines(file, problems);
   lines.forEach((text, i) => {
-    if (!text.trim()) return;
+    if (text === null || !text.trim()) return;
     const where = `${file}:${i + 1}`;
+    // Postgres cannot store NUL in text or JSON: refuse it here with its line, not as a database error later.
+    if (text.includes("\u0000") || /\\u0000/i.test(text)) {
+      problems.push(`${where}: contains a NUL character (\\u0000), which cannot be stored; remove it`);
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -103,7 +130,7 @@ function readJsonl<T>(file: string, schema: z.ZodType<T>, problems: string[]): {
  * Parses every category found in `dir`. Throws DatasetFormatError listing every problem (file:line: what) when
  * anything is wrong, so a caller imports all or nothing.
  */
-export function readBfclFolder({ dir, paramOrder }: { dir: string; paramOrder: ParamOrder }): BfclEntry[] {
+export function readBfclFolder({ dir, paramOrder, knownClasses }: { dir: string; paramOrder: ParamOrder; knownClasses?: readonly string[] }): BfclEntry[] {
   const questionsDir = path.join(dir, "questions");
   const answersDir = path.join(dir, "answers");
   if (!existsSync(questionsDir) || !existsSync(answersDir)) {
@@ -133,6 +160,11 @@ export function readBfclFolder({ dir, paramOrder }: { dir: string; paramOrder: P
         continue;
       }
       seen.add(q.id);
+      const unknown = knownClasses ? q.involved_classes.filter((c) => !knownClasses.includes(c)) : [];
+      if (unknown.length) {
+        problems.push(`${where}: unknown API class${unknown.length > 1 ? "es" : ""} ${unknown.join(", ")}; known: ${knownClasses!.join(", ")}`);
+        continue;
+      }
       const answer = answers.get(q.id);
       if (!answer) {
         problems.push(`${where}: no answer with id ${q.id} in ${aFile}`);
@@ -180,6 +212,7 @@ export function readBfclFolder({ dir, paramOrder }: { dir: string; paramOrder: P
         missedFunctions: q.missed_function ?? {},
         longContext: category === "long_context",
         contentHash: contentHashOf(turns, groundTruth, q.initial_config),
+        source: where,
       });
     }
     const questionIds = new Set(questions.map((q) => q.value.id));

@@ -2,12 +2,13 @@
 import type { Policy, RolloutOptions, RolloutResult, RolloutTask } from "../types";
 import { LogitTable, ZLearnerParams, type TLearnerParams } from "./params";
 import { runRollout, type ForcedActions } from "./rollout";
-import { grpoUpdate, type UpdateConfig, type UpdateGroup, type UpdateStats } from "./update";
+import { grpoUpdate, type Moments, type UpdateConfig, type UpdateGroup, type UpdateStats } from "./update";
 
 export class SimulatedLearner implements Policy {
   private constructor(
     private readonly table: LogitTable,
     private updates: number,
+    private readonly moments: Moments = new Map(),
   ) {}
 
   /** Fresh parameters; the seed draws the per-function initial logits (a different "base model" per seed). */
@@ -22,11 +23,15 @@ export class SimulatedLearner implements Policy {
       const issue = parsed.error.issues[0];
       throw new Error(`not simulated-learner parameters (${issue?.path.join(".") || "root"}: ${issue?.message ?? "invalid"})`);
     }
-    return new SimulatedLearner(new LogitTable(parsed.data.seed, parsed.data.logits), parsed.data.updates);
+    return new SimulatedLearner(new LogitTable(parsed.data.seed, parsed.data.logits), parsed.data.updates, new Map(Object.entries(parsed.data.moments ?? {})));
   }
 
   toJSON(): TLearnerParams {
-    return { kind: "simulated-learner", version: 1, seed: this.table.seed, updates: this.updates, logits: this.table.learned() };
+    const base = { kind: "simulated-learner" as const, version: 1 as const, seed: this.table.seed, updates: this.updates, logits: this.table.learned() };
+    if (this.moments.size === 0) return base;
+    const moments: Record<string, [number, number, number]> = {};
+    for (const k of [...this.moments.keys()].sort()) moments[k] = this.moments.get(k)!;
+    return { ...base, moments };
   }
 
   /** GRPO updates applied so far. */
@@ -51,7 +56,7 @@ export class SimulatedLearner implements Policy {
 
   /** One GRPO step over the groups of a training step; the parameters change in place. */
   update({ groups, config }: { groups: readonly UpdateGroup[]; config: UpdateConfig }): UpdateStats {
-    const stats = grpoUpdate(this.table, groups, config);
+    const stats = grpoUpdate(this.table, groups, config, this.moments);
     this.updates++;
     return stats;
   }

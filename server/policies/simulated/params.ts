@@ -67,6 +67,8 @@ export const ZLearnerParams = z.object({
   updates: z.number().int().min(0),
   /** logits that differ from their initial value */
   logits: z.record(z.string(), z.number().finite()),
+  /** Adam's state per logit it has moved: [first moment, second moment, updates of that logit] */
+  moments: z.record(z.string(), z.tuple([z.number().finite(), z.number().finite().min(0), z.number().int().min(0)])).optional(),
 });
 export type TLearnerParams = z.infer<typeof ZLearnerParams>;
 

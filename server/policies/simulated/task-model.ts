@@ -10,7 +10,18 @@ import type { RolloutTask } from "../types";
 import { DEPTH_BUCKETS } from "./params";
 
 /** Spread of the fixed per-task difficulty offset, and of the extra offset of each call within a task. */
-export const INHERENT = { taskSpread: 1.0, callSpread: 0.4, askSpread: 0.8 } as const;
+export const INHERENT = { taskSpread: 1.0, callSpread: 0.4, askSpread: 0.8, childSpread: 0.5 } as const;
+
+/**
+ * A task's fixed difficulty offset. A seed's is drawn from N(0, taskSpread²); a synthesized task's is its parent's
+ * plus N(0, childSpread²): a variant of a seed is, in expectation, as hard as the seed (the premise RODS relies on,
+ * stated rather than assumed away). The draw is the first normal of the task's content-seeded stream.
+ */
+export function inherentOffset(task: RolloutTask, depth = 0): number {
+  const draw = createRng(contentSeed(task)).normal();
+  if (!task.parent || depth > 50) return INHERENT.taskSpread * draw;
+  return inherentOffset(task.parent, depth + 1) + INHERENT.childSpread * draw;
+}
 
 export interface TaskModel {
   task: RolloutTask;
@@ -106,7 +117,8 @@ function buildTaskModel(task: RolloutTask): TaskModel {
   }
 
   const rng = createRng(contentSeed(task));
-  const taskOffset = INHERENT.taskSpread * rng.normal();
+  const draw = rng.normal();
+  const taskOffset = task.parent ? inherentOffset(task.parent) + INHERENT.childSpread * draw : INHERENT.taskSpread * draw;
   const callOffsets = gtCalls.map((turn) => turn.map(() => taskOffset + INHERENT.callSpread * rng.normal()));
   const askOffsets = gtCalls.map(() => INHERENT.askSpread * rng.normal());
 

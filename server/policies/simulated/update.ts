@@ -6,6 +6,9 @@ import { isTaskKey, type LogitTable } from "./params";
 
 export interface UpdateConfig {
   learningRate: number;
+  /** adam (the run default) or sgd, the plain update of README.md "Update"; absent = sgd */
+  optimizer?: "adam" | "sgd";
+  adamStepSize?: number;
   clip: number;
   klCoef: number;
   updateEpochs: number;
@@ -37,6 +40,12 @@ const ADVANTAGE_EPS = 1e-6;
  * how fast a task is memorised against how fast skills generalise to unseen tasks (calibrated, README.md).
  */
 export const GAIN = { task: 16, skill: 0.35 } as const;
+/** Adam gains: the one calibration of the update (README.md "Calibration"): task logits take the full step, shared skill logits 1/80 of it. */
+export const ADAM_GAIN = { task: 1, skill: 0.0125 } as const;
+const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+
+/** Adam's state per logit: [m, v, t]. */
+export type Moments = Map<string, [number, number, number]>;
 
 function gainOf(key: string): number {
   return isTaskKey(key) ? GAIN.task : GAIN.skill;
@@ -93,7 +102,7 @@ class StepLogits {
 }
 
 /** Mutates `table`; validates every behaviour record before changing anything. */
-export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], config: UpdateConfig): UpdateStats {
+export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], config: UpdateConfig, moments: Moments = new Map()): UpdateStats {
   const logits = new StepLogits(table);
   const active: FlatDecision[] = [];
   const every: FlatDecision[] = [];
@@ -135,6 +144,8 @@ export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], co
   let evaluations = 0;
   let clipped = 0;
   const grad = new Float64Array(logits.names.length);
+  // Absent means sgd: parameters saved by runs created before the optimiser setting existed keep their update.
+  const isAdam = config.optimizer === "adam";
   const step = logits.names.map((name, i) => (gainOf(name) * config.learningRate) / Math.max(1, logits.users[i]));
   for (let epoch = 0; epoch < config.updateEpochs && active.length > 0; epoch++) {
     grad.fill(0);
@@ -153,7 +164,8 @@ export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], co
       if (g === 0) continue;
       for (const k of d.keys) grad[k] += g;
     }
-    for (let k = 0; k < grad.length; k++) if (grad[k] !== 0) logits.value[k] += step[k] * grad[k];
+    if (isAdam) adamStep(logits, grad, moments, config.adamStepSize ?? 0.3);
+    else for (let k = 0; k < grad.length; k++) if (grad[k] !== 0) logits.value[k] += step[k] * grad[k];
   }
   logits.commit();
 
@@ -167,4 +179,26 @@ export function grpoUpdate(table: LogitTable, groups: readonly UpdateGroup[], co
     clippedFraction: evaluations ? clipped / evaluations : 0,
     klToInit: every.length ? kl / every.length : 0,
   };
+}
+
+/**
+ * Adam on the mean gradient of the rollouts that used each logit (sparse: a logit's moments and bias correction
+ * advance only when it gets gradient). The step is normalised per logit, so its size does not depend on how many
+ * zero-variance rollouts shared the logit: only the direction and consistency of the signal do.
+ */
+function adamStep(logits: StepLogits, grad: Float64Array, moments: Moments, stepSize: number): void {
+  for (let k = 0; k < grad.length; k++) {
+    if (grad[k] === 0) continue;
+    const name = logits.names[k]!;
+    const g = grad[k]! / Math.max(1, logits.users[k]!);
+    const [m0, v0, t0] = moments.get(name) ?? [0, 0, 0];
+    const t = t0 + 1;
+    const m = ADAM.beta1 * m0 + (1 - ADAM.beta1) * g;
+    const v = ADAM.beta2 * v0 + (1 - ADAM.beta2) * g * g;
+    moments.set(name, [m, v, t]);
+    const mHat = m / (1 - ADAM.beta1 ** t);
+    const vHat = v / (1 - ADAM.beta2 ** t);
+    const gain = isTaskKey(name) ? ADAM_GAIN.task : ADAM_GAIN.skill;
+    logits.value[k]! += stepSize * gain * (mHat / (Math.sqrt(vHat) + ADAM.eps));
+  }
 }

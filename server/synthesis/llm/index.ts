@@ -10,6 +10,7 @@ import type { TurnTexts } from "../pipeline/augment";
 import { limitViolation } from "../pipeline/limits";
 import { SynthesisFailure, type PlannedCall, type SeedLayout, type TaskPlan } from "../pipeline/model";
 import { runPipeline, type SynthesisBackend, type Verdict } from "../pipeline/run";
+import { planTextsProcedurally } from "../procedural/rewrite";
 import { heuristicVerdict } from "../pipeline/text-checks";
 import type { SynthesisErrorType, SynthesisStage, Synthesizer } from "../types";
 import { judgeMessages, jsonSchemaOf, planMessages, rewriteMessages, ZJudgeReply, ZPlanReply, ZRewriteReply } from "./prompts";
@@ -46,9 +47,11 @@ function validatePlan(reply: z.infer<typeof ZPlanReply>, layout: SeedLayout, see
   if (reply.turns.length !== acts.length) fail("decompose_failed", `the plan has ${reply.turns.length} turns where the seed acts in ${acts.length}`, "plan");
   const involved = new Set(involvedClasses);
   const turns: PlannedCall[][] = layout.turns.map(() => []);
+  const queries: (string | undefined)[] = layout.turns.map(() => undefined);
   acts.forEach((turn, i) => {
     const wanted = new Set(turn.callClasses);
     const calls = reply.turns[i].calls;
+    queries[turn.index] = reply.turns[i].query;
     if (!calls.length) fail("decompose_failed", `turn ${turn.index + 1} of the plan has no calls`, "plan");
     for (const call of calls) {
       const found = toolDoc(call.name);
@@ -69,7 +72,7 @@ function validatePlan(reply: z.infer<typeof ZPlanReply>, layout: SeedLayout, see
   });
   const key = (calls: readonly { name: string; args?: Record<string, unknown> }[]) => calls.map((c) => `${c.name}:${canonicalJson(c.args ?? {})}`).join("|");
   if (acts.every((t) => key(turns[t.index]) === key(seed.groundTruth[t.index]))) fail("decompose_failed", "the plan repeats the seed's calls", "plan");
-  return { turns };
+  return { turns, queries };
 }
 
 export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { client?: Pick<LlmClient, "chat"> } = {}): Synthesizer {
@@ -139,6 +142,8 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
       for (const t of layout.turns) if (t.role === "idle") texts.set(t.index, IDLE_TEXT);
       return texts as TurnTexts;
     },
+    // no_rewrite: the plan's own per-turn queries (a turn the model left without one gets the phrase-template draft).
+    planTexts: (input) => planTextsProcedurally(input),
     async judge({ layout, execution, texts, signal }): Promise<Verdict> {
       const turns = layout.turns
         .filter((t) => t.role === "act" || t.role === "idle")

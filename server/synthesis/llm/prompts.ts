@@ -7,7 +7,13 @@ import type { ChatMessage } from "../../policies/types";
 import type { ExecutedCall, SeedLayout } from "../pipeline/model";
 
 export const ZPlanReply = z.object({
-  turns: z.array(z.object({ calls: z.array(z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()) })) })),
+  turns: z.array(
+    z.object({
+      /** the user's request for this turn, one sentence (kept as the task's text by the no_rewrite ablation) */
+      query: z.string().max(2000).optional(),
+      calls: z.array(z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()) })),
+    }),
+  ),
 });
 export const ZRewriteReply = z.object({ turns: z.array(z.string()) });
 export const ZJudgeReply = z.object({
@@ -26,7 +32,8 @@ classes, propose a NEW sequence of tool calls with the same structure: exactly t
 exactly the listed API classes (every listed class at least once, no other class), about the given number of calls per turn, and
 later calls that reuse values returned by earlier calls where the structure asks for dependencies. Use only the listed tools and
 their parameter names; argument values must fit the initial state (existing files, users, ids, symbols...). Strings at most 200
-characters, lists at most 5 items. Do not copy the original calls. Reply with JSON only: {"turns": [{"calls": [{"name": ..., "arguments": {...}}]}]}.`;
+characters, lists at most 5 items. Do not copy the original calls. For each turn also write "query": the user's request for that turn in one plain sentence, without tool or parameter names.
+Reply with JSON only: {"turns": [{"query": ..., "calls": [{"name": ..., "arguments": {...}}]}]}.`;
 
 const REWRITE_SYSTEM = `You write the user side of a multi-turn conversation with a tool-using assistant. For each turn you get the tool calls the
 assistant should make and what they returned. Write one user message per turn, all together as one coherent conversation with a

@@ -67,7 +67,7 @@ export function executePlan(options: ExecuteOptions): Execution {
       if (error instanceof SynthesisFailure) error.patches = [...patches];
       throw error;
     }
-    if (outcome.kind === "done") return { initialConfig: config, patches, turns: outcome.turns, statesAfterTurn: outcome.states, dependencyDepth: outcome.depth };
+    if (outcome.kind === "done") return { initialConfig: config, patches, turns: outcome.turns, statesAfterTurn: outcome.states, dependencyDepth: outcome.depth, planQueries: options.plan.queries };
     for (const p of outcome.patches) applied.add(patchKey(p));
     patches.push(...outcome.patches);
     config = applyPatches(config, outcome.patches);

@@ -55,6 +55,8 @@ export interface PlannedCall {
 /** Calls per seed turn index; non-act turns hold no calls. */
 export interface TaskPlan {
   turns: PlannedCall[][];
+  /** the plan stage's user request per seed turn index, when the backend wrote one (llm); kept by no_rewrite */
+  queries?: (string | undefined)[];
 }
 
 export interface ConfigPatch {
@@ -83,4 +85,6 @@ export interface Execution {
   /** canonical JSON of the public state after each seed turn */
   statesAfterTurn: string[];
   dependencyDepth: number;
+  /** TaskPlan.queries of the executed plan */
+  planQueries?: (string | undefined)[];
 }

@@ -52,6 +52,8 @@ export interface SynthesisBackend {
   plan(input: PlanInput): Promise<TaskPlan>;
   /** user text for every act and idle seed turn, by seed turn index */
   rewrite(input: RewriteInput): Promise<TurnTexts>;
+  /** the plan stage's user text, turn by turn with no conversation around it (the no_rewrite ablation) */
+  planTexts(input: RewriteInput): TurnTexts;
   judge(input: JudgeInput): Promise<Verdict>;
 }
 
@@ -129,6 +131,7 @@ async function synthesize(seed: RolloutTask, context: SynthesisContext, backend:
 
   const rewrite = async (execution: Execution, attempt: number, feedback?: string[]): Promise<TurnTexts> => {
     progress.stage = "rewrite";
+    if (context.skipRewrite) return backend.planTexts({ seed, layout, execution, rngSeed: hashSeed(context.seed, "rewrite", attempt), attempt, feedback, signal });
     return backend.rewrite({ seed, layout, execution, rngSeed: hashSeed(context.seed, "rewrite", attempt), attempt, feedback, signal });
   };
 

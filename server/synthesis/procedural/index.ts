@@ -6,7 +6,7 @@ import { heuristicVerdict } from "../pipeline/text-checks";
 import { createRng } from "../../rods/random";
 import type { Synthesizer } from "../types";
 import { planProcedurally } from "./planner";
-import { rewriteProcedurally } from "./rewrite";
+import { planTextsProcedurally, rewriteProcedurally } from "./rewrite";
 
 /** Plans tried per round: the first whose dependency depth equals the seed's is kept (else the closest). */
 const PLAN_TRIES = 3;
@@ -15,6 +15,7 @@ export const proceduralBackend: SynthesisBackend = {
   planTries: PLAN_TRIES,
   plan: async ({ layout, rngSeed }) => planProcedurally(layout, createRng(rngSeed)),
   rewrite: async (input) => rewriteProcedurally(input),
+  planTexts: (input) => planTextsProcedurally(input),
   judge: async ({ layout, execution, texts }) => {
     const turns = layout.turns
       .filter((t) => t.role === "act" || t.role === "idle")

@@ -89,6 +89,28 @@ function goalSentence(rng: Rng, classes: string[]): string {
   return rng.pick(INTROS).replace("{goal}", listWords(goals.length ? goals : ["a few things"]));
 }
 
+/**
+ * The plan stage's text: each turn's calls as their phrase templates with literal values, one turn at a time, with
+ * no shared goal, no openers and no references across turns. The plan's own query replaces a turn's draft when the
+ * backend wrote one. What the rewrite stage adds is exactly what this leaves out.
+ */
+export function planTextsProcedurally({ layout, execution }: RewriteInput): TurnTexts {
+  const texts = new Map<number, string>();
+  for (const turn of layout.turns) {
+    if (turn.role === "idle") texts.set(turn.index, IDLE[0]!);
+    if (turn.role !== "act") continue;
+    const query = execution.planQueries?.[turn.index]?.trim();
+    if (query) {
+      texts.set(turn.index, query);
+      continue;
+    }
+    const known: Known = { text: "", results: [] };
+    const parts = execution.turns[turn.index].map((call) => phraseOf(call, { text: "", results: known.results }, turn.index));
+    texts.set(turn.index, capitalize(`Please ${chain(parts)}.`.replace(/\.\.$/, ".")));
+  }
+  return texts;
+}
+
 export function rewriteProcedurally({ seed, layout, execution, rngSeed }: RewriteInput): TurnTexts {
   const rng = createRng(rngSeed);
   const texts = new Map<number, string>();

@@ -1,12 +1,18 @@
 // POST /api/auth/sign-in: JSON {email, password} -> {user, expiresAt} and the session cookie; a form post
-// (email, password, next) is redirected to `next`, or back to the form with an error code.
+// (email, password, next) is redirected to `next`, or back to the form with an error code. The body is read with
+// a small byte limit, and failures are throttled per client address and per account before any hashing.
 import { z } from "zod";
 import { errorResponse, isHttps, isSameOrigin, safeNextPath, sessionCookie } from "@/server/api/auth-http";
 import { getDb } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { bodyErrorResponse, readFormBody, readJsonBody } from "@/server/http/body";
 import { signIn } from "@/server/services/auth-service";
+import { clientAddress, signInThrottle } from "@/server/services/sign-in-throttle";
 
 export const dynamic = "force-dynamic";
+
+/** email + password + next fit easily; anything bigger is not a sign-in. */
+const SIGN_IN_BODY_LIMIT = 8 * 1024;
 
 const ZSignIn = z.object({
   email: z.string().trim().min(1).max(254),
@@ -19,15 +25,25 @@ const redirect = (location: string, cookie?: string) =>
 
 export async function POST(req: Request) {
   const contentType = req.headers.get("content-type") ?? "";
-  const isForm = contentType.includes("application/x-www-form-urlencoded") || contentType.includes("multipart/form-data");
+  const isForm = contentType.includes("application/x-www-form-urlencoded");
+  if (contentType.includes("multipart/form-data")) {
+    return Response.json({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "Send JSON or a URL-encoded form." } }, { status: 415 });
+  }
   if (!isSameOrigin(req)) return errorResponse(new AppError("FORBIDDEN", "Sign in from the RODS page itself."));
 
   let raw: unknown = null;
-  if (isForm) {
-    const form = await req.formData().catch(() => null);
-    raw = form ? { email: form.get("email") ?? "", password: form.get("password") ?? "", next: form.get("next") ?? undefined } : null;
-  } else {
-    raw = await req.json().catch(() => null);
+  try {
+    if (isForm) {
+      const form = await readFormBody(req, { limitBytes: SIGN_IN_BODY_LIMIT });
+      raw = { email: form.get("email") ?? "", password: form.get("password") ?? "", next: form.get("next") ?? undefined };
+    } else {
+      raw = await readJsonBody(req, { limitBytes: SIGN_IN_BODY_LIMIT });
+    }
+  } catch (error) {
+    const answer = bodyErrorResponse(error);
+    if (answer && !isForm) return answer;
+    if (!answer) return errorResponse(error);
+    raw = null;
   }
   const parsed = ZSignIn.safeParse(raw);
   const next = safeNextPath(parsed.success ? parsed.data.next : undefined);
@@ -36,13 +52,26 @@ export async function POST(req: Request) {
     return isForm ? backToForm("missing") : errorResponse(new AppError("BAD_REQUEST", "Send JSON {\"email\": …, \"password\": …}."));
   }
 
+  const throttle = signInThrottle();
+  const who = { email: parsed.data.email.toLowerCase(), address: clientAddress(req.headers) };
+  const waitMs = throttle.waitMs(who);
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    if (isForm) return backToForm("throttled");
+    return errorResponse(
+      new AppError("TOO_MANY_REQUESTS", `Too many failed sign-ins; wait ${seconds} s before trying again.`, { retryAfterSeconds: seconds }),
+    );
+  }
   try {
     const { token, expiresAt, user } = await signIn({ db: getDb(), email: parsed.data.email, password: parsed.data.password });
+    throttle.recordSuccess(who);
     const cookie = sessionCookie({ token, expiresAt, isSecure: isHttps(req) });
     if (isForm) return redirect(next, cookie);
     return Response.json({ user, expiresAt }, { headers: { "Set-Cookie": cookie, "Cache-Control": "no-store" } });
   } catch (error) {
-    if (isForm) return backToForm(error instanceof AppError && error.code === "UNAUTHORIZED" ? "wrong" : "server");
+    const isWrong = error instanceof AppError && error.code === "UNAUTHORIZED";
+    if (isWrong) throttle.recordFailure(who);
+    if (isForm) return backToForm(isWrong ? "wrong" : "server");
     return errorResponse(error);
   }
 }

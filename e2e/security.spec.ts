@@ -1,0 +1,243 @@
+// The security suite over real HTTP against the built app: the authorisation matrix (every tRPC procedure of the
+// router × anonymous/viewer/member/admin), a fuzzer over every procedure (no 5xx), oversize bodies, the redirect
+// and Origin cases, sign-in throttling, owner-or-admin run changes, quotas, and XSS payloads in Chromium.
+import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { signInViaApi } from "./helpers/auth";
+import { listProcedures, type ProcedureInfo } from "./helpers/procedures";
+import { BASE_URL, callTrpc, contextsByRole, createUserViaCli, trpcJson, type Role } from "./helpers/trpc-http";
+
+type Access = "open" | "public" | "signedIn" | "member";
+
+/** Who may call what. Anything not listed: queries are public reads, mutations need launch rights (member). */
+const SPECIAL: Record<string, Access> = {
+  "auth.me": "open",
+  "auth.scopes": "open",
+  "auth.apiKeys.list": "signedIn",
+  "auth.apiKeys.create": "signedIn",
+  "auth.apiKeys.revoke": "signedIn",
+};
+const accessOf = (p: ProcedureInfo): Access => SPECIAL[p.name] ?? (p.type === "query" ? "public" : "member");
+
+function expectedDenial(access: Access, role: Role): 401 | 403 | null {
+  if (access === "open" || access === "public") return null; // the e2e server listens on localhost: anonymous reading on
+  if (role === "anonymous") return 401;
+  if (access === "member" && role === "viewer") return 403;
+  return null;
+}
+
+const XSS = `<img src=x onerror="window.__xss=1">"><script>window.__xss=2</script>`;
+
+test.describe.configure({ mode: "serial" });
+
+test.describe("security", () => {
+  let procedures: ProcedureInfo[];
+  let ctx: Awaited<ReturnType<typeof contextsByRole>>;
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    procedures = listProcedures();
+    ctx = await contextsByRole();
+  });
+  test.afterAll(async () => {
+    for (const c of [ctx?.anonymous, ctx?.viewer, ctx?.member, ctx?.member2, ctx?.admin]) await c?.dispose();
+  });
+
+  test("authorisation matrix: every procedure × anonymous, viewer, member, admin", async () => {
+    expect(procedures.length).toBeGreaterThanOrEqual(37);
+    const rows: string[] = [];
+    for (const p of procedures) {
+      if (p.type === "subscription") continue;
+      for (const role of ["anonymous", "viewer", "member", "admin"] as const) {
+        // An empty input: allowed callers get an answer or a 400, never 401/403; denied ones are stopped first.
+        const res = await callTrpc(ctx[role], p.name, p.type, {});
+        const expected = expectedDenial(accessOf(p), role);
+        rows.push(`${p.name} ${role} ${res.status()}`);
+        expect(res.status(), `${p.name} as ${role}`).toBeLessThan(500);
+        if (expected) expect(res.status(), `${p.name} as ${role} must be refused`).toBe(expected);
+        else expect([401, 403], `${p.name} as ${role} must be allowed`).not.toContain(res.status());
+      }
+    }
+    expect(rows.length).toBe(procedures.filter((p) => p.type !== "subscription").length * 4);
+  });
+
+  test("fuzzer: malformed inputs to every procedure never give a 5xx", async () => {
+    const payloads: { label: string; raw: unknown }[] = [
+      { label: "null", raw: null },
+      { label: "number", raw: 7 },
+      { label: "string", raw: "x" },
+      { label: "array", raw: [] },
+      { label: "bare object", raw: { id: 1 } },
+      { label: "NUL id", raw: { json: { id: "a\u0000b", taskId: "a\u0000b", runId: "x\u0000" } } },
+      { label: "NUL filter", raw: { json: { filter: { search: "\u0000", category: "\u0000" } } } },
+      { label: "int 2^31", raw: { json: { page: 2 ** 31, stepIndex: 2 ** 31, sample: 2 ** 40, limit: 2 ** 31, id: "x" } } },
+      { label: "huge negative", raw: { json: { page: -1e300, id: "x" } } },
+      { label: "wrong types", raw: { json: { id: [], taskId: {}, ids: "x", config: "x", scopes: 5, texts: [1] } } },
+      { label: "deep", raw: { json: JSON.parse(`${"[".repeat(200)}${"]".repeat(200)}`) } },
+      { label: "superjson Date config", raw: { json: { config: "2020-01-01T00:00:00.000Z" }, meta: { values: { config: ["Date"] } } } },
+      { label: "unknown superjson type", raw: { json: { id: "x" }, meta: { values: { id: ["custom", "nope"] } } } },
+      { label: "long string", raw: { json: { id: "x".repeat(100_000) } } },
+    ];
+    let count = 0;
+    const failures: string[] = [];
+    for (const p of procedures) {
+      if (p.type === "subscription") continue;
+      for (const { label, raw } of payloads) {
+        const res = await callTrpc(ctx.admin, p.name, p.type, undefined, { raw });
+        count++;
+        if (res.status() >= 500) failures.push(`${p.name} ${label}: ${res.status()} ${(await res.text()).slice(0, 200)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(count).toBe(procedures.filter((p) => p.type !== "subscription").length * payloads.length);
+  });
+
+  test("NUL bytes and out-of-range integers are answered 400 with a message", async () => {
+    const nul = await callTrpc(ctx.anonymous, "tasks.get", "query", { id: "abc\u0000" });
+    expect(nul.status()).toBe(400);
+    expect((await trpcJson(nul)).message).toMatch(/NUL/);
+    const big = await callTrpc(ctx.anonymous, "tasks.list", "query", { page: 2 ** 31 });
+    expect(big.status()).toBe(400);
+    const path = await ctx.anonymous.get("/api/trpc/tasks.get?input=%7B%22json%22%3A%7B%22id%22%3A%22a%00%22%7D%7D");
+    expect(path.status()).toBe(400);
+  });
+
+  test("oversize bodies are refused with 413 and the limit, by Content-Length and while streaming", async () => {
+    const big = "x".repeat(20 * 1024 * 1024);
+    const signIn = await ctx.anonymous.post("/api/auth/sign-in", { data: big, headers: { "content-type": "application/json" } });
+    expect(signIn.status()).toBe(413);
+    expect(((await signIn.json()) as { error: { message: string } }).error.message).toMatch(/larger than 8 KB/);
+
+    const mutation = await ctx.member.post("/api/trpc/runs.pause", { data: big, headers: { "content-type": "application/json" } });
+    expect(mutation.status()).toBe(413);
+    expect(((await mutation.json()) as { error: { message: string } }).error.message).toMatch(/larger than 1 MB/);
+
+    // Chunked, no Content-Length: stopped once the limit is passed.
+    const chunk = new TextEncoder().encode("y".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 4 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const chunked = await fetch(`${BASE_URL}/api/auth/sign-in`, { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(413);
+
+    // The server still answers at once afterwards.
+    expect((await ctx.anonymous.get("/api/health")).status()).toBeLessThan(500);
+  });
+
+  test("sign-in: next stays on this site; wrong passwords are throttled per account, even with the right one later", async () => {
+    const form = (next: string, password: string, email: string) =>
+      ctx.anonymous.post("/api/auth/sign-in", { form: { email, password, next }, maxRedirects: 0 });
+    for (const next of ["/%09/evil.example/x", "//evil.example", "/\\evil.example", "https://evil.example/", "/%2F%2Fevil.example"]) {
+      const res = await form(next, ctx.users.member.password, ctx.users.member.email);
+      expect(res.status(), next).toBe(303);
+      expect(res.headers().location, next).toBe("/");
+    }
+    const ok = await form("/runs?x=1", ctx.users.member.password, ctx.users.member.email);
+    expect(ok.headers().location).toBe("/runs?x=1");
+
+    const victim = { email: `throttled-${Date.now().toString(36)}@e2e.local`, password: "right-password-1" };
+    createUserViaCli({ ...victim, name: "Throttled", role: "member" });
+    const fresh = await playwrightRequest.newContext({ baseURL: BASE_URL });
+    try {
+      for (let i = 0; i < 6; i++) {
+        const wrong = await fresh.post("/api/auth/sign-in", { data: { email: victim.email, password: `wrong-${i}` } });
+        expect([401, 429]).toContain(wrong.status());
+      }
+      const right = await fresh.post("/api/auth/sign-in", { data: victim });
+      expect(right.status()).toBe(429);
+      expect(Number(right.headers()["retry-after"])).toBeGreaterThan(0);
+      expect(((await right.json()) as { error: { message: string } }).error.message).toMatch(/Too many failed sign-ins; wait \d+ s/);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  test("cross-site cookie mutations are refused; pages carry the security headers", async () => {
+    const evil = await callTrpc(ctx.member, "runs.pause", "mutation", { id: "x" }, { headers: { origin: "http://evil.example" } });
+    expect(evil.status()).toBe(403);
+    const same = await callTrpc(ctx.member, "runs.pause", "mutation", { id: "no-such-run" }, { headers: { origin: BASE_URL } });
+    expect(same.status()).toBe(404);
+    const signOut = await ctx.member.post("/api/auth/sign-out", { headers: { origin: "http://evil.example" } });
+    expect(signOut.status()).toBe(403);
+
+    const page = await ctx.anonymous.get("/tasks");
+    const h = page.headers();
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(h["content-security-policy"]).toContain("default-src 'self'");
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["referrer-policy"]).toBe("same-origin");
+  });
+
+  test("endpoint tests: only allowlisted key variables, only http(s), no credentials, viewers cannot test", async () => {
+    const viewer = await callTrpc(ctx.viewer, "experiments.testConnection", "mutation", { baseUrl: "http://127.0.0.1:9/v1" });
+    expect(viewer.status()).toBe(403);
+    const secret = await callTrpc(ctx.member, "experiments.testConnection", "mutation", { baseUrl: "http://127.0.0.1:9/v1", apiKeyEnv: "DATABASE_URL" });
+    expect(secret.status()).toBe(400);
+    expect((await trpcJson(secret)).message).toMatch(/DATABASE_URL is not allowed|No API key variables are allowed/);
+    for (const baseUrl of ["file:///etc/passwd", "gopher://127.0.0.1:9/", "http://user:pw@127.0.0.1:9/v1"]) {
+      const res = await callTrpc(ctx.member, "experiments.testConnection", "mutation", { baseUrl });
+      expect(res.status(), baseUrl).toBe(400);
+    }
+    const run = await callTrpc(ctx.member, "experiments.create", "mutation", { config: { policy: { kind: "openai", baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKeyEnv: "RODS_ADMIN_PASSWORD" } } });
+    expect(run.status()).toBe(400);
+  });
+
+  test("run configs must be plain objects; quotas refuse oversized runs with a clear message", async () => {
+    const date = await callTrpc(ctx.member, "experiments.create", "mutation", undefined, { raw: { json: { config: "2020-01-01T00:00:00.000Z" }, meta: { values: { config: ["Date"] } } } });
+    expect(date.status()).toBe(400);
+    const set = await callTrpc(ctx.member, "experiments.create", "mutation", undefined, { raw: { json: { config: [] }, meta: { values: { config: ["set"] } } } });
+    expect(set.status()).toBe(400);
+    const huge = await callTrpc(ctx.member, "experiments.create", "mutation", { config: { epochs: 1000, k: 128, batchSize: 4096 } });
+    expect(huge.status()).toBe(429);
+    expect((await trpcJson(huge)).message).toMatch(/your budget is .* \(RODS_QUOTA_ROLLOUTS\)/);
+  });
+
+  test("only the owner or an admin changes a run; XSS payloads in names and reasons render as text", async ({ page }) => {
+    const created = await callTrpc(ctx.member, "experiments.create", "mutation", {
+      name: `xss ${XSS}`,
+      config: { mode: "static", epochs: 200, k: 2, batchSize: 2, limitSeeds: 2, evalLimit: 1, evalEveryEpochs: 1000 },
+    });
+    expect(created.status(), await created.text()).toBe(200);
+    const runId = ((await trpcJson(created)).data as { id: string }).id;
+
+    const other = await callTrpc(ctx.member2, "runs.pause", "mutation", { id: runId });
+    expect(other.status()).toBe(403);
+    expect((await trpcJson(other)).message).toMatch(/Only the run's owner or an admin/);
+    const viewer = await callTrpc(ctx.viewer, "runs.cancel", "mutation", { id: runId });
+    expect(viewer.status()).toBe(403);
+    const byAdmin = await callTrpc(ctx.admin, "runs.pause", "mutation", { id: runId, reason: `paused ${XSS}` });
+    expect(byAdmin.status(), await byAdmin.text()).toBe(200);
+    const key = await callTrpc(ctx.member, "auth.apiKeys.create", "mutation", { name: `key ${XSS}`.slice(0, 100), scopes: ["runs:read"], expiresInDays: 7 });
+    expect(key.status()).toBe(200);
+
+    // In Chromium as the member: the payloads show as text and nothing runs.
+    await signInViaApi(page, ctx.users.member);
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    for (const path of ["/runs", `/runs/${runId}`, "/settings/api-keys"]) {
+      await page.goto(path);
+      await expect(page.getByText("<script>window.__xss=2</script>", { exact: false }).first()).toBeVisible();
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    }
+    await expect(page.getByRole("table", { name: "API keys" })).toContainText("active until");
+    expect(dialogs).toEqual([]);
+
+    const byOwner = await callTrpc(ctx.member, "runs.cancel", "mutation", { id: runId });
+    expect(byOwner.status()).toBe(200);
+  });
+
+  test("reviewer emails are not shown to anonymous visitors", async () => {
+    const anonymous = await callTrpc(ctx.anonymous, "review.list", "query", { limit: 50 });
+    expect(anonymous.status()).toBe(200);
+    expect(JSON.stringify((await trpcJson(anonymous)).data)).not.toMatch(/@rods\.local|@e2e\.local/);
+  });
+});
+
+export type { APIRequestContext };

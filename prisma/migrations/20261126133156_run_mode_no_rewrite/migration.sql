@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "RunMode" ADD VALUE 'no_rewrite';
