@@ -25,6 +25,8 @@ commands:
                                   write a run's tasks, trajectories or metrics (see: npm run rods -- export --help)
   apikey create --user EMAIL --scopes LIST|all --name NAME
                                   create an API key (printed once) for /api/v1
+  trainer simulated --url URL --key KEY (--run ID | --create JSON)
+                                  the simulated learner as an external trainer over /api/v1
 `;
 
 /** The database a command uses: DATABASE_URL, the one a running `npm start` owns, or an embedded one of its own. */
@@ -137,6 +139,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case "apikey":
       return (await import("./apikey-cli")).apiKeyCommand(rest);
+    case "trainer":
+      return (await import("./trainer-cli")).trainerCommand(rest);
     case "migrate": {
       const database = await connect();
       console.log(database.appliedMigrations.length ? `applied ${database.appliedMigrations.join(", ")}` : "the database is up to date");

@@ -6,7 +6,9 @@ echo "== typecheck"
 npx tsc --noEmit -p .
 echo "== unit tests"
 npx vitest run --project unit
-echo "== integration tests"
+echo "== Python client unit tests"
+python3 -m unittest discover -s clients/python/tests
+echo "== integration tests (the Python client against a live API included)"
 npx vitest run --project int
 echo "== e2e tests"
 npx playwright test

@@ -8,6 +8,7 @@ import { formatShare } from "@/components/charts/format";
 import { useTRPC } from "@/components/trpc-provider";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { ProgressBar, RunActions, StatusChip } from "./run-bits";
+import { WaitingForTrainer } from "./trainer-bits";
 import styles from "./runs.module.css";
 
 const LIVE = new Set(["queued", "running"]);
@@ -78,6 +79,7 @@ export function RunList() {
               <td>
                 <StatusChip status={run.status} reason={run.statusReason} />
                 {run.statusReason ? <div className={styles.small}>{run.statusReason}</div> : null}
+                <WaitingForTrainer since={run.trainerWaitingSince} />
               </td>
               <td>
                 <ProgressBar done={run.progress.stepsDone} total={run.progress.totalSteps} label={`Progress of ${run.name}`} />

@@ -109,6 +109,10 @@ export const ZRunConfig = z
     reviewPolicy: z.enum(["auto", "manual"]).default("auto"),
     policy: ZPolicyConfig.default({ kind: "simulated", learningRate: 0.5, optimizer: "adam", adamStepSize: 0.3, clip: 0.2, klCoef: 0, updateEpochs: 2 }),
     synthesizer: ZSynthesizerConfig.default({ kind: "procedural" }),
+    /** who trains: "builtin" (the simulated learner's update in the worker) or "external" (a trainer over /api/v1) */
+    trainer: z.enum(["builtin", "external"]).default("builtin"),
+    /** external trainer: steps RODS may roll out beyond the last acknowledged one (0 = strictly on-policy) */
+    maxPolicyLag: z.number().int().min(0).max(16).default(0),
     /** who rolls out: RODS with `policy` ("rods"), or an outside trainer that claims steps over /api/v1 ("trainer") */
     rollouts: z.enum(["rods", "trainer"]).default("rods"),
   })

@@ -47,7 +47,8 @@ export async function runRolloutGroup({ db, runId, stepIndex, taskId }: { db: Db
   if (missing.length === 0) return { stored: 0, skipped: config.k };
   const task = await loadRolloutTask({ db, id: taskId });
   const policy = await policyForStep({ db, runId, stepIndex, config });
-  const version = await db.policyCheckpoint.count({ where: { runId, stepIndex: { lt: stepIndex } } });
+  // An external trainer's version is the run's (moved by its acks); the builtin one counts its checkpoints.
+  const version = config.trainer === "external" ? run.policyVersion : await db.policyCheckpoint.count({ where: { runId, stepIndex: { lt: stepIndex } } });
   const scored = await Promise.all(
     missing.map((sample) => rolloutAndScore({ policy, task, sample, seed: hashSeed(config.seed, "rollout", stepIndex, taskId, sample) })),
   );

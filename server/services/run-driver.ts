@@ -13,6 +13,7 @@ import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { holdForReview } from "./review-gate";
 import { startNextStudyRun } from "./study-service";
+import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
 import { isEpochWaitingForSynthesis } from "./epoch-gate";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
@@ -39,6 +40,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
 
   if (run.currentEpoch >= config.epochs || (await isRunBudgetSpent({ db, runId, config, stepsDone: run.currentStep }))) {
+    if ((await trainerGate({ db, runId, config, stepIndex: null })) === "wait") return "waiting";
     return finishRun({ db, jobs, runId, finalStep: run.currentStep, finalEpoch: run.currentEpoch });
   }
 
@@ -60,6 +62,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
     return "advanced";
   }
   if (step.status === "pending") {
+    if ((await trainerGate({ db, runId, config, stepIndex: step.index })) === "wait") return "waiting";
     // Only the tick that flips the step sends its groups (ticks may run side by side in several workers).
     const flipped = await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
     // A trainer-driven run's step is claimed and rolled out by its trainer (trainer-run-service); RODS sends nothing.
@@ -89,6 +92,8 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
 /** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
 async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
   if (!canRollAhead(config, stepIndex + 1)) return;
+  // An external trainer's lag rule holds for steps rolled ahead too.
+  if (!(await trainerAllows({ db, runId, config, stepIndex: stepIndex + 1 }))) return;
   const next = await claimNextStep({ db, runId, epoch, stepIndex });
   if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
@@ -204,7 +209,9 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           FROM (VALUES ${values}) AS v(task_id, mean) WHERE p."runId" = ${runId} AND p."taskId" = v.task_id`;
       }
 
-      const newVersion = await updatePolicyAfterStep({
+      // An external trainer trains on the published batch and moves the version with its ack.
+      const isExternal = isExternalTrainer(config);
+      const newVersion = isExternal ? run.policyVersion : await updatePolicyAfterStep({
         tx,
         runId,
         stepIndex,
@@ -230,6 +237,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           tokensIn: rollouts.reduce((n, r) => n + r.tokensIn, 0),
           tokensOut: rollouts.reduce((n, r) => n + r.tokensOut, 0),
           policyVersion: run.policyVersion,
+          ...(isExternal ? { publishedAt: new Date() } : {}),
         },
       });
 
@@ -333,7 +341,8 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
       const isDue = isEvalEpoch({ epoch: epoch + 1, epochs: config.epochs, evalEveryEpochs: config.evalEveryEpochs });
-      return isDue ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
+      // With an external trainer the ack of the epoch's last step starts the evaluation (of the acknowledged version).
+      return isDue && !isExternalTrainer(config) ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
     },
     { timeout: 120_000 },
   );

@@ -25,6 +25,7 @@ export const runListSelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
+  trainerWaitingSince: true,
   dataset: { select: { name: true } },
 } satisfies Prisma.RunSelect;
 

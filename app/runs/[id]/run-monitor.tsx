@@ -12,6 +12,7 @@ import { ErrorState, Loading } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import { ProgressBar, RunActions, StatusChip } from "../run-bits";
 import styles from "../runs.module.css";
+import { TrainerCharts, WaitingForTrainer } from "../trainer-bits";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
 import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
@@ -65,6 +66,11 @@ export function RunMonitor({ runId }: { runId: string }) {
       </div>
       <ReviewGateBanner runId={runId} isLive={isLive} />
       {run.statusReason && !run.statusReason.startsWith("Waiting for review:") ? <div className="banner" role="status">{run.statusReason}</div> : null}
+      {run.trainerWaitingSince ? (
+        <div className="banner">
+          <WaitingForTrainer since={run.trainerWaitingSince} />
+        </div>
+      ) : null}
       {run.error ? <ErrorState title="The run failed" message={run.error} /> : null}
       <RunSummary run={run} steps={steps} />
       {series.isError ? (
@@ -80,6 +86,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           ) : null}
           <StepDistribution runId={runId} steps={steps} thresholds={run.thresholds} isLive={isLive} />
           <TrainingCharts runId={runId} steps={steps} isLive={isLive} refetchMs={SLOW_MS} />
+          {run.config.trainer === "external" ? <TrainerCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} /> : null}
           <BufferCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
           <SynthesisCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
           <InfraCharts steps={steps} />

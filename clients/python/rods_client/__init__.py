@@ -11,3 +11,4 @@ from .envs import (  # noqa: F401
     score_calls,
     verl_compute_score,
 )
+from .trainer import RodsClient, run_external_trainer  # noqa: F401,E402

@@ -15,6 +15,7 @@ import {
   MAX_COMPARED_RUNS,
 } from "../../services/monitor-service";
 import { changeRunStatus } from "../../services/runs-service";
+import { getTrainerMetricsSeries } from "../../services/trainer-service";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
 
 const ZRunId = z.object({ id: z.string().min(1).max(100) });
@@ -44,6 +45,7 @@ export const runsRouter = createTRPCRouter({
     .input(ZRunId.extend({ bins: ZBins }))
     .query(({ ctx, input }) => getInjectionLanding({ db: ctx.db, runId: input.id, bins: input.bins })),
   heldOut: publicProcedure.input(ZRunId).query(({ ctx, input }) => getHeldOutSeries({ db: ctx.db, runId: input.id })),
+  trainerMetrics: publicProcedure.input(ZRunId).query(({ ctx, input }) => getTrainerMetricsSeries({ db: ctx.db, runId: input.id })),
   compare: publicProcedure
     .input(z.object({ ids: z.array(z.string().min(1).max(100)).min(1, "Pick at least one run.").max(MAX_COMPARED_RUNS, `Compare at most ${MAX_COMPARED_RUNS} runs.`) }))
     .query(({ ctx, input }) => compareRuns({ db: ctx.db, runIds: input.ids })),

@@ -31,6 +31,7 @@ export const ZRunV1 = z
     createdAt: ZTimestamp,
     startedAt: ZTimestamp.nullable(),
     finishedAt: ZTimestamp.nullable(),
+    trainerWaitingSince: ZTimestamp.nullable().meta({ description: "external trainer: since when the run waits for an acknowledgement" }),
   })
   .meta({ id: "Run" });
 export type TRunV1 = z.input<typeof ZRunV1>;
@@ -39,7 +40,7 @@ type RunRow = Awaited<ReturnType<typeof getRun>>;
 
 /** The wire shape of a run (dates as ISO strings, the dataset by name). */
 export function toRunV1(run: RunRow): TRunV1 {
-  const { dataset, createdAt, startedAt, finishedAt, ...rest } = run;
+  const { dataset, createdAt, startedAt, finishedAt, trainerWaitingSince, ...rest } = run;
   return {
     ...rest,
     status: rest.status as TRunV1["status"],
@@ -47,6 +48,7 @@ export function toRunV1(run: RunRow): TRunV1 {
     createdAt: createdAt.toISOString(),
     startedAt: startedAt?.toISOString() ?? null,
     finishedAt: finishedAt?.toISOString() ?? null,
+    trainerWaitingSince: trainerWaitingSince?.toISOString() ?? null,
   };
 }
 
