@@ -205,13 +205,18 @@ describe("monitor service", () => {
     expect(diffRunSettings([a, a])).toEqual([]);
   });
 
-  it("lets only a signed-in user pause or cancel a run through the router", async () => {
+  it("lets only the run's owner or an admin pause or cancel it through the router", async () => {
     const anonymous = createCaller({ db, headers: new Headers(), user: null });
     await expect(anonymous.runs.pause({ id: running.runId })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(anonymous.runs.cancel({ id: running.runId })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     expect(await anonymous.runs.get({ id: running.runId })).toMatchObject({ status: "running" });
 
-    const user = await createUser({ db, email: `monitor-${Date.now()}@rods.local`, name: "Monitor Tester", password: "a long enough password", role: "member" });
+    const member = await createUser({ db, email: `monitor-member-${Date.now()}@rods.local`, name: "Not The Owner", password: "a long enough password", role: "member" });
+    const notOwner = createCaller({ db, headers: new Headers(), user: member });
+    await expect(notOwner.runs.pause({ id: running.runId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await anonymous.runs.get({ id: running.runId })).toMatchObject({ status: "running" });
+
+    const user = await createUser({ db, email: `monitor-${Date.now()}@rods.local`, name: "Monitor Tester", password: "a long enough password", role: "admin" });
     const signedIn = createCaller({ db, headers: new Headers(), user });
     expect(await signedIn.runs.pause({ id: running.runId })).toMatchObject({ status: "paused", statusReason: "Paused by Monitor Tester." });
     await expect(signedIn.runs.pause({ id: running.runId })).rejects.toMatchObject({ code: "CONFLICT" });
