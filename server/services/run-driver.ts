@@ -6,13 +6,16 @@ import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
 import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf, fullBatchesOf } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
+import { isEvalEpoch } from "../rods/schedule";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
-import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { holdForReview } from "./review-gate";
 import { startNextStudyRun } from "./study-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
+import { isEpochWaitingForSynthesis } from "./epoch-gate";
+import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 
 type Tx = Prisma.TransactionClient;
 
@@ -50,7 +53,9 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
-    if (await isSingleRoundPending({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
+    const lastFinishedAt = steps.reduce<Date | null>((t, s) => (s.finishedAt && (!t || s.finishedAt > t) ? s.finishedAt : t), null);
+    if (await isEpochWaitingForSynthesis({ db, runId, stepIndexes: steps.map((s) => s.index), lastFinishedAt })) return "waiting";
+    if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
   }
@@ -83,10 +88,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
 
 /** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
 async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
-  if (!canRollAhead(config)) return;
-  // Never past a budget: the step after the last budgeted one must not start (a rollout budget is checked per step).
-  if (config.budgetSteps != null && stepIndex + 1 >= config.budgetSteps) return;
-  if (config.budgetRollouts != null) return;
+  if (!canRollAhead(config, stepIndex + 1)) return;
   const next = await claimNextStep({ db, runId, epoch, stepIndex });
   if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
@@ -330,19 +332,14 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
         if (flags.retires && plan.inject.length) await pruneAfterInjection({ tx, runId, pMax: config.pMax, epoch });
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
-      const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
-      return isEvalEpoch ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
+      const isDue = isEvalEpoch({ epoch: epoch + 1, epochs: config.epochs, evalEveryEpochs: config.evalEveryEpochs });
+      return isDue ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
     },
     { timeout: 120_000 },
   );
   if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
 }
 
-/** no_refresh injects its one round at the end of the first epoch: that boundary waits for the round to finish. */
-async function isSingleRoundPending({ db, runId, config, epoch }: { db: Db; runId: string; config: TRunConfig; epoch: number }): Promise<boolean> {
-  if (!modeFlags(config.mode).isSingleRound || epoch !== 0) return false;
-  return (await db.synthesisAttempt.count({ where: { runId, outcome: "running" } })) > 0;
-}
 
 /** Invariant: the synthesized part of the active pool stays ≤ P_max after injection (rule in server/rods/buffer.ts). */
 async function pruneAfterInjection({ tx, runId, pMax, epoch }: { tx: Tx; runId: string; pMax: number; epoch: number }) {
