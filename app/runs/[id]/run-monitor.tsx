@@ -13,6 +13,8 @@ import type { AppRouter } from "@/server/api/root";
 import { ProgressBar, RunActions, StatusChip } from "../run-bits";
 import styles from "../runs.module.css";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
+import { ReviewGateBanner } from "./review-gate-banner";
+import { RunExports } from "./run-exports";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
 
@@ -46,7 +48,8 @@ export function RunMonitor({ runId }: { runId: string }) {
     );
   }
   const run = header.data;
-  const steps = series.data ?? [];
+  // One numbering in the UI: steps and epochs from 1 (step n is the n-th update, as "after step n" of held-out).
+  const steps = (series.data ?? []).map((s) => ({ ...s, step: s.step + 1, epoch: s.epoch + 1 }));
   return (
     <>
       <p className={styles.small} style={{ margin: 0 }}>
@@ -60,7 +63,8 @@ export function RunMonitor({ runId }: { runId: string }) {
         <span style={{ flex: 1 }} />
         <RunActions run={run} />
       </div>
-      {run.statusReason ? <div className="banner" role="status">{run.statusReason}</div> : null}
+      <ReviewGateBanner runId={runId} isLive={isLive} />
+      {run.statusReason && !run.statusReason.startsWith("Waiting for review:") ? <div className="banner" role="status">{run.statusReason}</div> : null}
       {run.error ? <ErrorState title="The run failed" message={run.error} /> : null}
       <RunSummary run={run} steps={steps} />
       {series.isError ? (
@@ -81,6 +85,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           <InfraCharts steps={steps} />
         </>
       )}
+      <RunExports runId={runId} />
     </>
   );
 }
