@@ -13,6 +13,7 @@ import { updatePolicyAfterStep } from "./policy-store";
 import { holdForReview } from "./review-gate";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
+import { startNextStudyRun } from "./study-service";
 
 type Tx = Prisma.TransactionClient;
 
@@ -50,6 +51,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
+    if (await isSingleRoundUnfinished({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
@@ -79,6 +81,15 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   await finishStep({ db, jobs, runId, stepIndex: step.index });
   return "advanced";
+}
+
+/**
+ * no_refresh's one synthesis round is the whole of the first epoch's attempts: its end waits for them, so that the
+ * round enters the pool at the one injection it gets, however fast the steps ran.
+ */
+async function isSingleRoundUnfinished({ db, runId, config, epoch }: { db: Db; runId: string; config: TRunConfig; epoch: number }): Promise<boolean> {
+  if (!modeFlags(config.mode).isSingleRound || epoch !== 0) return false;
+  return (await db.synthesisAttempt.count({ where: { runId, outcome: "running" } })) > 0;
 }
 
 /** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
@@ -355,6 +366,8 @@ async function finishRun({ db, jobs, runId, finalStep, finalEpoch }: { db: Db; j
     await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: finalEpoch }, { singletonKey: `${runId}:${finalStep}` });
     return "waiting";
   }
-  await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  const finished = await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  // A study works its runs one after another: the next one starts when this one is over (whichever process ends it).
+  if (finished.count === 1) await startNextStudyRun({ db, jobs, runId });
   return "completed";
 }
