@@ -185,12 +185,17 @@ try {
           log(evs.join(" | "));
           log([...Array(Math.ceil((t.end - t.start) / 250)).keys()].map((x) => buckets.get(x) ?? 0).join(" "));
         }
+        const stored = await db.rollout.groupBy({ by: ["infraError"], where: { runId: run.id }, _count: { _all: true } });
+        const infra = stored.filter((g) => g.infraError !== null);
+        if (infra.length) log(`  infrastructure failures: ${infra.map((g) => `${g._count._all} × ${g.infraError}`).join("; ")}`);
         const storedToFinished = median(steps.map((s) => s.finished.getTime() - s.stored.getTime()));
         const finishedToNext = median(steps.filter((s) => s.next).map((s) => s.next!.getTime() - s.finished.getTime()));
         const row = {
           workers,
           concurrency: c,
           requests: spans.length,
+          rollouts: stored.reduce((n, g) => n + g._count._all, 0),
+          infraFailures: infra.reduce((n, g) => n + g._count._all, 0),
           seconds: Number(t.seconds.toFixed(2)),
           achievedPerSecond: Number(achieved.toFixed(1)),
           idealPerSecond: Number(ideal.toFixed(1)),

@@ -5,7 +5,9 @@ import { JOB_PAYLOADS, JOBS, type JobName, type JobPayload, type JobSender } fro
 export const QUEUE_SCHEMA = "pgboss";
 
 /** run-advance is "stately": per run at most one queued and one active tick, so drivers never pile up. */
-const QUEUE_POLICIES: Partial<Record<JobName, PgBoss.QueuePolicy>> = { [JOBS.runAdvance]: "stately" };
+// evaluate too, per run and step: a run waiting for its final evaluation asks for it at every tick, and several
+// workers must not run the same evaluation side by side (queues created earlier keep their first policy).
+const QUEUE_POLICIES: Partial<Record<JobName, PgBoss.QueuePolicy>> = { [JOBS.runAdvance]: "stately", [JOBS.evaluate]: "stately" };
 const QUEUE_EXPIRY_SECONDS: Partial<Record<JobName, number>> = { [JOBS.runAdvance]: 120, [JOBS.synthesize]: 600 };
 
 export async function startQueue({ url, isWorker, maintenanceSeconds = 15 }: { url: string; isWorker: boolean; maintenanceSeconds?: number }): Promise<PgBoss> {

@@ -6,8 +6,11 @@
 import type { Db } from "../db";
 import type { TRunConfig } from "../rods/config";
 
-export function canRollAhead(config: TRunConfig): boolean {
-  return config.policy.kind !== "simulated" && config.rollouts !== "trainer";
+export function canRollAhead(config: TRunConfig, nextStepIndex: number): boolean {
+  if (config.policy.kind === "simulated" || config.rollouts === "trainer") return false;
+  // Never past a training budget: a rollout budget is only known step by step, a step budget up front.
+  if (config.budgetRollouts != null) return false;
+  return config.budgetSteps == null || nextStepIndex < config.budgetSteps;
 }
 
 /**

@@ -4,16 +4,18 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf } from "../rods/buffer";
+import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf, fullBatchesOf } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
+import { isEvalEpoch } from "../rods/schedule";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { holdForReview } from "./review-gate";
-import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
-import { canRollAhead, claimNextStep } from "./roll-ahead";
 import { startNextStudyRun } from "./study-service";
+import { canRollAhead, claimNextStep } from "./roll-ahead";
+import { isEpochWaitingForSynthesis } from "./epoch-gate";
+import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 
 type Tx = Prisma.TransactionClient;
 
@@ -51,7 +53,8 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
-    if (await isSingleRoundUnfinished({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
+    const lastFinishedAt = steps.reduce<Date | null>((t, s) => (s.finishedAt && (!t || s.finishedAt > t) ? s.finishedAt : t), null);
+    if (await isEpochWaitingForSynthesis({ db, runId, stepIndexes: steps.map((s) => s.index), lastFinishedAt })) return "waiting";
     if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
@@ -83,18 +86,9 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   return "advanced";
 }
 
-/**
- * no_refresh's one synthesis round is the whole of the first epoch's attempts: its end waits for them, so that the
- * round enters the pool at the one injection it gets, however fast the steps ran.
- */
-async function isSingleRoundUnfinished({ db, runId, config, epoch }: { db: Db; runId: string; config: TRunConfig; epoch: number }): Promise<boolean> {
-  if (!modeFlags(config.mode).isSingleRound || epoch !== 0) return false;
-  return (await db.synthesisAttempt.count({ where: { runId, outcome: "running" } })) > 0;
-}
-
 /** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
 async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
-  if (!canRollAhead(config)) return;
+  if (!canRollAhead(config, stepIndex + 1)) return;
   const next = await claimNextStep({ db, runId, epoch, stepIndex });
   if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
@@ -124,7 +118,9 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
     if (existing > 0) return false;
     const active = await tx.poolEntry.findMany({ where: { runId, state: "active" }, select: { taskId: true }, orderBy: { taskId: "asc" } });
     const order = epochOrder({ taskIds: active.map((a) => a.taskId), epoch: run.currentEpoch, runSeed: config.seed });
-    const batches = batchesOf(order, config.batchSize);
+    // A budgeted run compares by steps: full batches make equal steps equal rollouts across modes.
+    const isBudgeted = config.budgetSteps != null || config.budgetRollouts != null;
+    const batches = isBudgeted ? fullBatchesOf(order, config.batchSize) : batchesOf(order, config.batchSize);
     await tx.step.createMany({
       data: batches.map((taskIds, i) => ({ runId, index: run.currentStep + i, epoch: run.currentEpoch, stepInEpoch: i, taskIds })),
       skipDuplicates: true,
@@ -336,13 +332,14 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
         if (flags.retires && plan.inject.length) await pruneAfterInjection({ tx, runId, pMax: config.pMax, epoch });
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
-      const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
-      return isEvalEpoch ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
+      const isDue = isEvalEpoch({ epoch: epoch + 1, epochs: config.epochs, evalEveryEpochs: config.evalEveryEpochs });
+      return isDue ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
     },
     { timeout: 120_000 },
   );
   if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
 }
+
 
 /** Invariant: the synthesized part of the active pool stays ≤ P_max after injection (rule in server/rods/buffer.ts). */
 async function pruneAfterInjection({ tx, runId, pMax, epoch }: { tx: Tx; runId: string; pMax: number; epoch: number }) {
@@ -366,8 +363,8 @@ async function finishRun({ db, jobs, runId, finalStep, finalEpoch }: { db: Db; j
     await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: finalEpoch }, { singletonKey: `${runId}:${finalStep}` });
     return "waiting";
   }
-  const finished = await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
-  // A study works its runs one after another: the next one starts when this one is over (whichever process ends it).
-  if (finished.count === 1) await startNextStudyRun({ db, jobs, runId });
+  const done = await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  // A study works its runs one after another: the tick that completes this one starts the next.
+  if (done.count === 1) await startNextStudyRun({ db, jobs, runId });
   return "completed";
 }

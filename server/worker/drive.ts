@@ -5,6 +5,7 @@
 import { getDb } from "../db";
 import type { JobSender } from "../jobs/contract";
 import { tickRun, type TickOutcome } from "../services/run-driver";
+import { startNextStudyRun } from "../services/study-service";
 
 /** Moves in a row before handing back to the queue (a run has a handful per step). */
 const MAX_MOVES = 32;
@@ -25,8 +26,10 @@ export async function driveRun({ jobs, runId }: { jobs: JobSender; runId: string
     for (let moves = 0; moves < MAX_MOVES; moves++) {
       state.again = false;
       outcome = await tickRun({ db: getDb(), jobs, runId });
-      if (outcome !== "advanced" && !state.again) break;
+      if (outcome === "completed" || outcome === "idle" || (outcome === "waiting" && !state.again)) break;
     }
+    // A study works its runs one after another: the next one starts when this one is over.
+    if (outcome === "completed") await startNextStudyRun({ db: getDb(), jobs, runId });
     return outcome;
   } finally {
     driving.delete(runId);

@@ -55,18 +55,22 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
   }
   // Synthesis attempts are short and CPU-bound: several per fetch, one after another, so the queue's polling does
   // not become the pace of synthesis.
-  await boss.work(JOBS.synthesize, { batchSize: 8, pollingIntervalSeconds: 0.5 }, async (batch) => {
+  await workLocally(boss, JOBS.synthesize, { batchSize: 8, pollingIntervalSeconds: 0.5 }, async (batch) => {
     const outcomes = [];
     let failure: unknown;
+    const runIds = new Set<string>();
     for (const job of batch) {
       try {
-        const { attemptId } = ZSynthesizePayload.parse(job.data);
+        const { attemptId, runId } = ZSynthesizePayload.parse(job.data);
+        runIds.add(runId);
         const result = await runSynthesisAttempt({ db: getDb(), attemptId });
         outcomes.push({ outcome: result?.outcome ?? "skipped", errorType: result?.errorType });
       } catch (error) {
         failure ??= error;
       }
     }
+    // An epoch boundary may be waiting for these attempts (epoch-gate.ts).
+    for (const runId of runIds) nudgeRun({ jobs, runId });
     if (failure) throw failure;
     return outcomes;
   });

@@ -87,5 +87,6 @@ describe("three worker processes on one database", () => {
     await exited(all[0]!);
     expect(await waitForRunStatus(db, run.id, ["completed", "failed"], 300_000)).toBe("completed");
     await expectCompleteGroups(db, run.id, k);
-  });
+    // Three workers starting on a loaded machine, then a killed worker's jobs expiring (60 s): more than the default.
+  }, 480_000);
 });
