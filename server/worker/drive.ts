@@ -5,7 +5,6 @@
 import { getDb } from "../db";
 import type { JobSender } from "../jobs/contract";
 import { tickRun, type TickOutcome } from "../services/run-driver";
-import { startNextStudyRun } from "../services/study-service";
 
 /** Moves in a row before handing back to the queue (a run has a handful per step). */
 const MAX_MOVES = 32;
@@ -28,8 +27,6 @@ export async function driveRun({ jobs, runId }: { jobs: JobSender; runId: string
       outcome = await tickRun({ db: getDb(), jobs, runId });
       if (outcome === "completed" || outcome === "idle" || (outcome === "waiting" && !state.again)) break;
     }
-    // A study works its runs one after another: the next one starts when this one is over.
-    if (outcome === "completed") await startNextStudyRun({ db: getDb(), jobs, runId });
     return outcome;
   } finally {
     driving.delete(runId);
