@@ -24,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/tasks">Tasks</Link>
               <Link href="/review">Review</Link>
               <Link href="/experiments/new">New experiment</Link>
+              <Link href="/studies">Studies</Link>
             </nav>
             <UserMenu />
           </header>

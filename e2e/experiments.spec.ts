@@ -51,12 +51,16 @@ test.describe("new experiment", () => {
     await expect(page.getByTestId("validation-summary")).toHaveText("1 setting to fix.");
     await policy.getByLabel("Base URL").fill(fake.url);
     await policy.getByLabel("Model", { exact: true }).fill("qwen3-4b");
-    await policy.getByLabel("API key variable").fill("RODS_E2E_UNSET_KEY");
+    // Only variables the admin allows (the e2e server allows E2E_UNSET_KEY) may hold a key; others are refused.
+    await policy.getByLabel("API key variable").fill("DATABASE_URL");
+    await page.getByRole("button", { name: "Test connection (policy)" }).click();
+    await expect(page.getByRole("status", { name: "Connection test of the policy" })).toContainText("The API key variable DATABASE_URL is not allowed; pick one of E2E_UNSET_KEY");
+    await policy.getByLabel("API key variable").fill("E2E_UNSET_KEY");
     await page.getByRole("button", { name: "Test connection (policy)" }).click();
     const result = page.getByRole("status", { name: "Connection test of the policy" });
     await expect(result).toContainText("Connected. 2 models: qwen3-4b, qwen3-8b");
     await expect(result).toContainText("“qwen3-4b” is listed.");
-    await expect(result).toContainText("RODS_E2E_UNSET_KEY is not set in the web process");
+    await expect(result).toContainText("E2E_UNSET_KEY is not set in the web process");
     await policy.getByLabel("Base URL").fill("http://127.0.0.1:9/v1");
     await page.getByRole("button", { name: "Test connection (policy)" }).click();
     await expect(result).toContainText("Could not connect (network");

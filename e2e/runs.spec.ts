@@ -72,6 +72,10 @@ test.describe("runs and the monitor", () => {
     await expect(row).toContainText(/\d+ %/);
     await expect(table.getByRole("row").filter({ hasText: NAMES.live })).toContainText("5 / 30 steps");
     await page.screenshot({ path: "test-results/screenshots/runs.png", fullPage: true });
+    // The tab shows RODS's icon (app/icon.svg, linked by Next from every page).
+    const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+    expect(icon).toMatch(/^\/icon\.svg/);
+    expect((await page.request.get(icon!)).headers()["content-type"]).toContain("image/svg+xml");
 
     await row.getByRole("link", { name: NAMES.rods }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAMES.rods);
@@ -97,15 +101,15 @@ test.describe("runs and the monitor", () => {
 
     // The slider starts at the newest step; moving it re-draws the distribution for the chosen step.
     const slider = page.getByRole("slider", { name: "Step" });
-    await expect(page.getByTestId("slider-step")).toHaveText("step 39 of 39");
-    await slider.fill("10");
-    await expect(page.getByTestId("slider-step")).toHaveText("step 10 of 39");
-    await expect(page.getByRole("heading", { level: 2, name: /^Tasks at step 10 \(epoch 1\)/ })).toBeVisible();
+    await expect(page.getByTestId("slider-step")).toHaveText("step 40 of 40");
+    await slider.fill("9"); // the slider moves through positions: the 10th finished step is step 10
+    await expect(page.getByTestId("slider-step")).toHaveText("step 10 of 40");
+    await expect(page.getByRole("heading", { level: 2, name: /^Tasks at step 10 \(epoch 2\)/ })).toBeVisible();
     await expect(page.getByRole("img", { name: /^Distribution of r̄ per task\. 120 tasks at step 10/ })).toBeVisible();
     await page.getByRole("button", { name: "Play through the steps" }).click();
-    await expect(page.getByTestId("slider-step")).toHaveText(/step 1[2-9] of 39/);
+    await expect(page.getByTestId("slider-step")).toHaveText(/step 1[2-9] of 40/);
     await page.getByRole("button", { name: "Pause playback" }).click();
-    await slider.fill("20");
+    await slider.fill("19");
     await expect(page.getByRole("img", { name: /^Distribution of r̄ per task\. 120 tasks at step 20/ })).toBeVisible();
     await page.screenshot({ path: "test-results/screenshots/monitor.png", fullPage: true });
   });
@@ -133,7 +137,7 @@ test.describe("runs and the monitor", () => {
     });
     await db.run.update({ where: { id: runs.live.runId }, data: { currentStep: 6 } });
     await expect(page.getByTestId("steps-done")).toHaveText("6 / 30", { timeout: 15_000 });
-    await expect(page.getByTestId("slider-step")).toHaveText("step 5 of 5");
+    await expect(page.getByTestId("slider-step")).toHaveText("step 6 of 6");
 
     // Anonymous changes are refused with a message; signed in they go through.
     await page.getByRole("button", { name: `Pause ${NAMES.live}` }).click();

@@ -7,7 +7,14 @@ import { projectRoot } from "../server/platform/paths";
 import { withDatabaseName } from "../test/test-database";
 
 const port = process.env.E2E_PORT ?? "3100";
-const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, RODS_HOME: ".rods/e2e", RODS_ADMIN_PASSWORD: process.env.RODS_ADMIN_PASSWORD ?? "rods-e2e-admin-password" };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PORT: port,
+  RODS_HOME: ".rods/e2e",
+  RODS_ADMIN_PASSWORD: process.env.RODS_ADMIN_PASSWORD ?? "rods-e2e-admin-password",
+  // The one key variable the experiments spec may name (it is never set: the spec checks the "not set" hint).
+  RODS_ENDPOINT_KEY_ENVS: process.env.RODS_ENDPOINT_KEY_ENVS ?? "E2E_UNSET_KEY",
+};
 if (process.env.DATABASE_URL) {
   await ensureDatabaseExists(withDatabaseName(process.env.DATABASE_URL, "postgres"), "rods_e2e_test");
   env.DATABASE_URL = withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { getDb } from "../server/db";
 import { jobSender, startQueue } from "../server/jobs/queue";
 import { RUN_MODES } from "../server/rods/config";
-import { studyMarkdown } from "../server/rods/study-table";
+import { informativeAuc, studyMarkdown } from "../server/rods/study-table";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, countDatasetTasks, importTaskFolder } from "../server/services/import-service";
 import { createStudy, getStudy, type StudyView } from "../server/services/study-service";
 import { registerHandlers } from "../server/worker/handlers";
@@ -75,7 +75,7 @@ export function studyJsonLine(study: StudyView) {
       steps: runs.map((r) => r.steps),
       rollouts: runs.map((r) => r.rollouts),
       heldOutFinal: runs.map((r) => r.heldOutFinal),
-      informativeAuc: runs.map((r) => (r.informative.length ? r.informative.reduce<number>((a, b) => a + (b ?? 0), 0) : null)),
+      informativeAuc: runs.map((r) => informativeAuc(r.informative)),
     };
   }
   return { studyId: study.id, modes };

@@ -272,7 +272,7 @@ export function ReviewQueue() {
                     {current.attempt.runId ? (
                       <span className="chip">
                         run <Link href={`/runs/${current.attempt.runId}`}>{current.attempt.runName ?? current.attempt.runId}</Link>
-                        {current.attempt.stepIndex !== null ? `, step ${current.attempt.stepIndex}` : ""}
+                        {current.attempt.stepIndex !== null ? `, step ${current.attempt.stepIndex + 1}` : ""}
                       </span>
                     ) : null}
                   </>
@@ -283,6 +283,12 @@ export function ReviewQueue() {
                   </span>
                 ) : null}
               </div>
+              {current.attempt?.runStatus && ["completed", "failed", "cancelled"].includes(current.attempt.runStatus) ? (
+                <div className="banner" role="status" data-testid="run-finished-note">
+                  Run {current.attempt.runName ?? current.attempt.runId} has {current.attempt.runStatus === "completed" ? "finished" : `ended (${current.attempt.runStatus})`}: approving
+                  keeps this task (in the run&apos;s exports and for later runs that pick it up) but it will not be trained on in that run.
+                </div>
+              ) : null}
               <h3 style={{ fontSize: 14, marginBottom: 2 }}>Checks</h3>
               <GateResults gates={current.attempt?.gateResults ?? []} verdict={current.attempt?.judgeVerdict ?? null} />
               <div className={styles.toolbar} role="toolbar" aria-label="Decision">

@@ -8,7 +8,7 @@ export interface SignedInUser {
   id: string;
   email: string;
   name: string;
-  role: "admin" | "member";
+  role: "admin" | "member" | "viewer";
 }
 
 /**

@@ -18,3 +18,20 @@ export function listProcedures(): ProcedureInfo[] {
   const out = execFileSync("npx", ["tsx", "--eval", SCRIPT], { env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unused@127.0.0.1:1/unused" }, encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").pop()!) as ProcedureInfo[];
 }
+
+export interface V1RouteInfo {
+  method: string;
+  path: string;
+  scope: string;
+}
+
+const V1_SCRIPT = `
+import { V1_ROUTES } from "./server/api/v1/registry";
+console.log(JSON.stringify(V1_ROUTES.map((r) => ({ method: r.method, path: r.path, scope: r.scope }))));
+`;
+
+/** Every /api/v1 route of the registry with the API-key scope it needs. */
+export function listV1Routes(): V1RouteInfo[] {
+  const out = execFileSync("npx", ["tsx", "--eval", V1_SCRIPT], { env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unused@127.0.0.1:1/unused" }, encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").pop()!) as V1RouteInfo[];
+}

@@ -2,6 +2,7 @@
 // so a test sees exactly the status codes and messages any other caller would.
 import { execFileSync } from "node:child_process";
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { readRuntimeInfo } from "../../server/platform/runtime-file";
 import { E2E_ADMIN, signInViaApi } from "./auth";
 
 export const BASE_URL = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
@@ -19,8 +20,12 @@ export async function trpcJson(res: APIResponse): Promise<{ data?: unknown; mess
 
 /** A user made through the CLI (`npm run rods -- user create`) against the e2e server's database. */
 export function createUserViaCli({ email, name, password, role }: { email: string; name: string; password: string; role: "admin" | "member" | "viewer" }) {
+  // The e2e server's own database: its runtime file (embedded), else rods_e2e_test on DATABASE_URL's server. Other
+  // specs may have pointed DATABASE_URL of this worker at that database already; both ways end at the same place.
   const env: NodeJS.ProcessEnv = { ...process.env, RODS_HOME: ".rods/e2e" };
-  if (process.env.DATABASE_URL) {
+  const running = readRuntimeInfo(".rods/e2e");
+  if (running) env.DATABASE_URL = running.databaseUrl;
+  else if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
     url.pathname = "/rods_e2e_test";
     env.DATABASE_URL = url.toString();

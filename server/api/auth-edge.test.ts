@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isAnonymousReadAllowed } from "../env";
 import { crossSiteProblem, urlProblem } from "../http/edge";
 import { safeNextPath } from "./auth-http";
 import { unstorableValue } from "./trpc";
@@ -27,5 +28,14 @@ describe("the auth edge", () => {
     expect(unstorableValue({ json: { id: "a\u0000b" } })).toMatch(/input.json.id contains a NUL/);
     expect(unstorableValue({ json: { page: 2 ** 31 } })).toMatch(/out of range/);
     expect(unstorableValue({ json: { page: 2 ** 31 - 1, name: "ok" } })).toBeNull();
+  });
+
+  it("anonymous reading is on by default only while listening on localhost", () => {
+    expect(isAnonymousReadAllowed({ HOST: "127.0.0.1", RODS_ANONYMOUS_READ: "auto" })).toBe(true);
+    expect(isAnonymousReadAllowed({ HOST: "localhost", RODS_ANONYMOUS_READ: "auto" })).toBe(true);
+    expect(isAnonymousReadAllowed({ HOST: "0.0.0.0", RODS_ANONYMOUS_READ: "auto" })).toBe(false);
+    expect(isAnonymousReadAllowed({ HOST: "10.0.0.5", RODS_ANONYMOUS_READ: "auto" })).toBe(false);
+    expect(isAnonymousReadAllowed({ HOST: "0.0.0.0", RODS_ANONYMOUS_READ: "true" })).toBe(true);
+    expect(isAnonymousReadAllowed({ HOST: "127.0.0.1", RODS_ANONYMOUS_READ: "false" })).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { experimentsRouter } from "./routers/experiments";
 import { lineageRouter } from "./routers/lineage";
 import { reviewRouter } from "./routers/review";
 import { runsRouter } from "./routers/runs";
+import { studiesRouter } from "./routers/studies";
 import { tasksRouter } from "./routers/tasks";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   lineage: lineageRouter,
   experiments: experimentsRouter,
   runs: runsRouter,
+  studies: studiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { batchesOf, epochOrder, injectionCap, planInjection, planRetirements, pruneOverPMax, type PoolEntryView } from "./buffer";
+import { batchesOf, epochOrder, fullBatchesOf, injectionCap, planInjection, planRetirements, pruneOverPMax, type PoolEntryView } from "./buffer";
 
 describe("planInjection", () => {
   const staged = [
@@ -211,5 +211,18 @@ describe("epochOrder and batchesOf", () => {
 
   it("rejects a batch size below 1", () => {
     expect(() => batchesOf(["a"], 0)).toThrow(/positive integer/);
+  });
+});
+
+describe("fullBatchesOf", () => {
+  it("tops up the last batch with the epoch's first tasks it does not hold, so every batch is full", () => {
+    const order = ["a", "b", "c", "d", "e", "f", "g"];
+    expect(fullBatchesOf(order, 3)).toEqual([["a", "b", "c"], ["d", "e", "f"], ["g", "a", "b"]]);
+    expect(fullBatchesOf(order, 7)).toEqual([order]);
+  });
+
+  it("keeps a pool smaller than one batch as one short batch, and never repeats a task within a batch", () => {
+    expect(fullBatchesOf(["a", "b"], 5)).toEqual([["a", "b"]]);
+    for (const b of fullBatchesOf(Array.from({ length: 23 }, (_, i) => `t${i}`), 10)) expect(new Set(b).size).toBe(10);
   });
 });

@@ -143,3 +143,23 @@ export function batchesOf<T>(order: readonly T[], batchSize: number): T[][] {
   for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
   return batches;
 }
+
+/**
+ * Batches of exactly batchSize (for budgeted runs, so that equal steps mean equal rollouts in every mode): a short
+ * last batch is topped up with the epoch's first tasks that it does not hold yet. A pool smaller than one batch
+ * stays one short batch.
+ */
+export function fullBatchesOf(order: readonly string[], batchSize: number): string[][] {
+  const batches = batchesOf(order, batchSize);
+  const last = batches.at(-1);
+  if (!last || batches.length < 2 || last.length === batchSize) return batches;
+  const held = new Set(last);
+  for (const taskId of order) {
+    if (last.length >= batchSize) break;
+    if (!held.has(taskId)) {
+      last.push(taskId);
+      held.add(taskId);
+    }
+  }
+  return batches;
+}

@@ -136,6 +136,19 @@ describe("auth service", () => {
       expect((await appErrorOf(authenticateApiKey({ db, key: readOnly, scope: "runs:write" }))).code).toBe("FORBIDDEN");
     });
 
+    it("refuses a key after it expires, with a message saying so", async () => {
+      const user = await createUser({ db, email: "expiring@example.org", name: "Expiring", password: "expiring password" });
+      const now = new Date("2026-01-01T00:00:00Z");
+      const { key, apiKey } = await createApiKey({ db, userId: user.id, name: "short", scopes: ["runs:read"], expiresInDays: 7, now });
+      expect(apiKey.expiresAt?.toISOString()).toBe("2026-01-08T00:00:00.000Z");
+      expect((await authenticateApiKey({ db, key, scope: "runs:read", now: new Date("2026-01-07T23:59:00Z") })).id).toBe(user.id);
+      const error = await appErrorOf(authenticateApiKey({ db, key, scope: "runs:read", now: new Date("2026-01-08T00:00:01Z") }));
+      expect(error.code).toBe("UNAUTHORIZED");
+      expect(error.message).toMatch(/expired/);
+      const forever = await createApiKey({ db, userId: user.id, name: "forever", scopes: ["runs:read"] });
+      expect(forever.apiKey.expiresAt).toBeNull();
+    });
+
     it("refuses malformed, unknown and revoked keys", async () => {
       const user = await createUser({ db, ...ada });
       const { key, id } = await createApiKey({ db, userId: user.id, name: "ci", scopes: ["tasks:read"] });

@@ -113,6 +113,21 @@ describe("environment sessions", () => {
     expect(await codeOf(finishEnvSession({ db, sessionId: opened.sessionId }))).toBe("GONE");
   });
 
+  it("applies concurrent calls on one session each once, or refuses them, never losing one", async () => {
+    const opened = await createEnvSession({ db, taskId: "multi_turn_base_0" });
+    const names = Array.from({ length: 8 }, (_, i) => `race_${i}.txt`);
+    const outcomes = await Promise.allSettled(names.map((file_name) => executeSessionCalls({ db, sessionId: opened.sessionId, calls: [{ name: "touch", arguments: { file_name } }] })));
+    const applied = names.filter((_, i) => outcomes[i]!.status === "fulfilled");
+    for (const o of outcomes) if (o.status === "rejected") expect((o.reason as AppError).code).toBe("CONFLICT");
+    expect(applied.length).toBeGreaterThan(0);
+    dropSessionCache();
+    const { results } = await executeSessionCalls({ db, sessionId: opened.sessionId, calls: [{ name: "ls", arguments: {} }] });
+    const listed = (JSON.parse(results[0]!) as { current_directory_content: string[] }).current_directory_content.filter((n) => n.startsWith("race_"));
+    expect(listed.sort()).toEqual([...applied].sort());
+    const row = await db.envSession.findUniqueOrThrow({ where: { id: opened.sessionId }, select: { callCount: true } });
+    expect(row.callCount).toBe(applied.length + 1);
+  });
+
   it("serves 64 sessions at once without an error", async () => {
     const ids = Array.from({ length: 64 }, (_, i) => `multi_turn_base_${i}`);
     const outcomes = await Promise.all(

@@ -10,6 +10,7 @@ import { expectCompleteGroups, waitForRunStatus } from "../../test/run-helpers";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
 import { createRun } from "./runs-service";
 import { createStudy, getStudy } from "./study-service";
+import { createCaller } from "../api/root";
 
 const db = testDb();
 let boss: PgBoss;
@@ -142,4 +143,12 @@ describe("modes, budgets and studies", () => {
     expect(rodsRow!.deltaToStatic!.mean).toBeCloseTo((paired[0]! + paired[1]!) / 2, 10);
     expect(view.table.curves.find((c) => c.mode === "rods")!.informative).toHaveLength(3);
   }, 600_000);
+
+  it("refuses a study from someone not signed in, and saves nothing", async () => {
+    const before = await db.study.count();
+    const anonymous = createCaller({ db, headers: new Headers() });
+    await expect(anonymous.studies.create({ modes: ["static"], seeds: 1, config: { budgetSteps: 2 } })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await db.study.count()).toBe(before);
+    expect((await anonymous.studies.list()).length).toBe(before);
+  });
 });

@@ -86,7 +86,7 @@ export async function listReviewQueue({ db, runId, limit = 50, canSeeEmails = fa
         ...reviewTaskSelect,
         parent: { select: reviewTaskSelect },
         childAttempts: {
-          select: { id: true, backend: true, runId: true, stepIndex: true, gateResults: true, judgeVerdict: true, configPatches: true, run: { select: { name: true } } },
+          select: { id: true, backend: true, runId: true, stepIndex: true, gateResults: true, judgeVerdict: true, configPatches: true, run: { select: { name: true, status: true } } },
           take: 1,
         },
         reviews: { select: reviewRowSelect, orderBy: { createdAt: "desc" } },
@@ -108,6 +108,7 @@ export async function listReviewQueue({ db, runId, limit = 50, canSeeEmails = fa
             backend: attempt.backend,
             runId: attempt.runId,
             runName: attempt.run?.name ?? null,
+            runStatus: attempt.run?.status ?? null,
             stepIndex: attempt.stepIndex,
             gateResults: (attempt.gateResults ?? []) as unknown as GateResult[],
             judgeVerdict: attempt.judgeVerdict as unknown as { isAccepted: boolean; score?: number; reasons: string[] } | null,

@@ -4,14 +4,17 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf } from "../rods/buffer";
+import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf, fullBatchesOf } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
+import { isEvalEpoch } from "../rods/schedule";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
 import { updatePolicyAfterStep } from "./policy-store";
 import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service";
+import { holdForReview } from "./review-gate";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { startNextStudyRun } from "./study-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
 
 type Tx = Prisma.TransactionClient;
@@ -51,6 +54,8 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   }
   const step = steps.find((s) => s.status !== "done");
   if (!step) {
+    if (await isSingleRoundPending({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
+    if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
     await closeEpoch({ db, jobs, runId });
     return "advanced";
   }
@@ -87,6 +92,9 @@ async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db
   if (!canRollAhead(config)) return;
   // An external trainer's lag rule holds for steps rolled ahead too.
   if (!(await trainerAllows({ db, runId, config, stepIndex: stepIndex + 1 }))) return;
+  // Never past a budget: the step after the last budgeted one must not start (a rollout budget is checked per step).
+  if (config.budgetSteps != null && stepIndex + 1 >= config.budgetSteps) return;
+  if (config.budgetRollouts != null) return;
   const next = await claimNextStep({ db, runId, epoch, stepIndex });
   if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
 }
@@ -116,7 +124,9 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
     if (existing > 0) return false;
     const active = await tx.poolEntry.findMany({ where: { runId, state: "active" }, select: { taskId: true }, orderBy: { taskId: "asc" } });
     const order = epochOrder({ taskIds: active.map((a) => a.taskId), epoch: run.currentEpoch, runSeed: config.seed });
-    const batches = batchesOf(order, config.batchSize);
+    // A budgeted run compares by steps: full batches make equal steps equal rollouts across modes.
+    const isBudgeted = config.budgetSteps != null || config.budgetRollouts != null;
+    const batches = isBudgeted ? fullBatchesOf(order, config.batchSize) : batchesOf(order, config.batchSize);
     await tx.step.createMany({
       data: batches.map((taskIds, i) => ({ runId, index: run.currentStep + i, epoch: run.currentEpoch, stepInEpoch: i, taskIds })),
       skipDuplicates: true,
@@ -331,13 +341,19 @@ async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId:
         if (flags.retires && plan.inject.length) await pruneAfterInjection({ tx, runId, pMax: config.pMax, epoch });
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
-      const isEvalEpoch = (epoch + 1) % config.evalEveryEpochs === 0 || epoch + 1 === config.epochs;
+      const isDue = isEvalEpoch({ epoch: epoch + 1, epochs: config.epochs, evalEveryEpochs: config.evalEveryEpochs });
       // With an external trainer the ack of the epoch's last step starts the evaluation (of the acknowledged version).
-      return isEvalEpoch && !isExternalTrainer(config) ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
+      return isDue && !isExternalTrainer(config) ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;
     },
     { timeout: 120_000 },
   );
   if (evaluation) await jobs.send(JOBS.evaluate, { runId, ...evaluation }, { singletonKey: `${runId}:${evaluation.stepIndex}` });
+}
+
+/** no_refresh injects its one round at the end of the first epoch: that boundary waits for the round to finish. */
+async function isSingleRoundPending({ db, runId, config, epoch }: { db: Db; runId: string; config: TRunConfig; epoch: number }): Promise<boolean> {
+  if (!modeFlags(config.mode).isSingleRound || epoch !== 0) return false;
+  return (await db.synthesisAttempt.count({ where: { runId, outcome: "running" } })) > 0;
 }
 
 /** Invariant: the synthesized part of the active pool stays ≤ P_max after injection (rule in server/rods/buffer.ts). */
@@ -362,6 +378,8 @@ async function finishRun({ db, jobs, runId, finalStep, finalEpoch }: { db: Db; j
     await jobs.send(JOBS.evaluate, { runId, stepIndex: finalStep, epoch: finalEpoch }, { singletonKey: `${runId}:${finalStep}` });
     return "waiting";
   }
-  await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  const done = await db.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "completed", finishedAt: new Date() } });
+  // A study works its runs one after another: the tick that completes this one starts the next.
+  if (done.count === 1) await startNextStudyRun({ db, jobs, runId });
   return "completed";
 }

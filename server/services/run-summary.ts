@@ -49,6 +49,7 @@ export async function summarizeRun({ db, runId }: { db: Db; runId: string }): Pr
   let attempted = 0;
   let accepted = 0;
   for (const a of attempts) {
+    if (a.outcome === "cancelled") continue; // the run was cancelled: never attempted
     attempted += a._count._all;
     if (a.outcome === "accepted") accepted += a._count._all;
     if (a.errorType) byError[a.errorType] = (byError[a.errorType] ?? 0) + a._count._all;

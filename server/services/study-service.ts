@@ -51,7 +51,9 @@ export async function startNextStudyRun({ db, jobs, studyId, runId }: { db: Db; 
   if (runs.some((r) => r.status === "running" || (r.status === "queued" && r.startedAt !== null))) return null;
   const next = runs.find((r) => r.status === "queued");
   if (!next) return null;
-  await db.run.update({ where: { id: next.id }, data: { startedAt: new Date() } });
+  // Conditional, so that two processes ending runs at once start the next run only once.
+  const started = await db.run.updateMany({ where: { id: next.id, status: "queued", startedAt: null }, data: { startedAt: new Date() } });
+  if (started.count === 0) return null;
   await jobs.send(JOBS.runAdvance, { runId: next.id }, { singletonKey: next.id });
   return next.id;
 }

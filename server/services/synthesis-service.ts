@@ -28,7 +28,7 @@ export async function runSynthesisAttempt({ db, attemptId, synthesizer }: { db: 
   if (!attempt || attempt.outcome !== "running") return null;
   const run = attempt.runId ? await db.run.findUnique({ where: { id: attempt.runId }, select: { config: true, status: true } }) : null;
   if (!run || run.status === "cancelled") {
-    await db.synthesisAttempt.update({ where: { id: attemptId }, data: { outcome: "dropped", errorType: "pipeline_exception", errorMessage: "the run was cancelled", finishedAt: new Date() } });
+    await db.synthesisAttempt.update({ where: { id: attemptId }, data: { outcome: "cancelled", errorType: null, errorMessage: "the run was cancelled before this attempt ran", finishedAt: new Date() } });
     return null;
   }
   const config = run.config as unknown as TRunConfig;

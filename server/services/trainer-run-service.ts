@@ -120,10 +120,10 @@ export async function claimedSlot({ db, runId, stepIndex, taskId, sample }: { db
   if (!step || !step.taskIds.includes(taskId)) {
     throw new AppError("CONFLICT", `Task ${taskId} is not in step ${stepIndex} of run ${runId}; claim work with POST /api/v1/runs/${runId}/batches/claim and roll out only its tasks.`);
   }
+  if (sample < 0 || sample >= run.config.k) throw new AppError("BAD_REQUEST", `sample must be 0..${run.config.k - 1} (the run's K is ${run.config.k}); got ${sample}.`);
   if (step.status !== "rolling") {
     throw new AppError("CONFLICT", step.status === "done" ? `Step ${stepIndex} of run ${runId} is finished; claim the next work.` : `Step ${stepIndex} of run ${runId} has not been handed out yet; claim work first.`);
   }
-  if (sample < 0 || sample >= run.config.k) throw new AppError("BAD_REQUEST", `sample must be 0..${run.config.k - 1} (the run's K is ${run.config.k}); got ${sample}.`);
   return { kind: "train", runId, stepIndex, taskId, sample, policyVersion: run.policyVersion };
 }
 

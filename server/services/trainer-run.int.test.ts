@@ -98,6 +98,11 @@ describe("trainer-driven runs", () => {
         const before = await db.rollout.count({ where: { runId: run.id } });
         expect(await codeOf(submitRollout({ db, runId: run.id, stepIndex: work.step, taskId: outsider.id, sample: 0, turns: [] }))).toBe("CONFLICT");
         expect(await db.rollout.count({ where: { runId: run.id } })).toBe(before);
+        // So is a session for it, before anything is written; and a sample beyond K.
+        const sessions = await db.envSession.count();
+        expect(await codeOf(createEnvSession({ db, taskId: outsider.id, run: { runId: run.id, stepIndex: work.step, sample: 0 } }))).toBe("CONFLICT");
+        expect(await codeOf(createEnvSession({ db, taskId: work.tasks[0]!.taskId, run: { runId: run.id, stepIndex: work.step, sample: work.k } }))).toBe("BAD_REQUEST");
+        expect(await db.envSession.count()).toBe(sessions);
       }
     }
     const finished = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true, currentEpoch: true } });

@@ -6,7 +6,6 @@ import { jobSender, workLocally } from "../jobs/queue";
 import { runEvaluation } from "../services/evaluation-service";
 import { importTaskFolder, updateImportProgress } from "../services/import-service";
 import { runRolloutGroup } from "../services/rollout-service";
-import { startNextStudyRun } from "../services/study-service";
 import { runSynthesisAttempt } from "../services/synthesis-service";
 import { driveRun, nudgeRun } from "./drive";
 
@@ -37,8 +36,6 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
     const outcome = (await driveRun({ jobs, runId })) ?? "waiting";
     if (outcome === "advanced") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId });
     if (outcome === "waiting") await jobs.send(JOBS.runAdvance, { runId }, { singletonKey: runId, startAfterSeconds: 1 });
-    // A study works its runs one after another: the next one starts when this one is over.
-    if (outcome === "completed") await startNextStudyRun({ db: getDb(), jobs, runId });
     return { outcome };
   });
 

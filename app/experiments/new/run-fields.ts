@@ -31,7 +31,7 @@ export const MODE_HELP: Record<string, string> = {
   random_seeds: "ablation: as RODS, but seeds are drawn at random from all tasks of the step instead of the boundary band",
   binary_reward: "ablation: as RODS, but the training reward and the regions use binary success (0 or 1) instead of the progress reward",
   no_retirement: "ablation: as RODS (synthesis and injection), but no task is ever retired (no burn-in, drift or P_max pruning)",
-  no_refresh: "ablation: synthesizes only during the first epoch, injects once at its end, then trains on a frozen pool: no later injection, no retirement",
+  no_refresh: "ablation: synthesizes only during the first epoch, injects once at its end (once that round has finished), then trains on a frozen pool: no later injection, no retirement",
   no_rewrite: "ablation: as RODS, but synthesized tasks keep the plan stage's per-turn user text; the rewrite stage (one coherent conversation) is skipped",
 };
 

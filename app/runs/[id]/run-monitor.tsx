@@ -14,6 +14,8 @@ import { ProgressBar, RunActions, StatusChip } from "../run-bits";
 import styles from "../runs.module.css";
 import { TrainerCharts, WaitingForTrainer } from "../trainer-bits";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
+import { ReviewGateBanner } from "./review-gate-banner";
+import { RunExports } from "./run-exports";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
 
@@ -47,7 +49,8 @@ export function RunMonitor({ runId }: { runId: string }) {
     );
   }
   const run = header.data;
-  const steps = series.data ?? [];
+  // One numbering in the UI: steps and epochs from 1 (step n is the n-th update, as "after step n" of held-out).
+  const steps = (series.data ?? []).map((s) => ({ ...s, step: s.step + 1, epoch: s.epoch + 1 }));
   return (
     <>
       <p className={styles.small} style={{ margin: 0 }}>
@@ -61,7 +64,8 @@ export function RunMonitor({ runId }: { runId: string }) {
         <span style={{ flex: 1 }} />
         <RunActions run={run} />
       </div>
-      {run.statusReason ? <div className="banner" role="status">{run.statusReason}</div> : null}
+      <ReviewGateBanner runId={runId} isLive={isLive} />
+      {run.statusReason && !run.statusReason.startsWith("Waiting for review:") ? <div className="banner" role="status">{run.statusReason}</div> : null}
       {run.trainerWaitingSince ? (
         <div className="banner">
           <WaitingForTrainer since={run.trainerWaitingSince} />
@@ -88,6 +92,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           <InfraCharts steps={steps} />
         </>
       )}
+      <RunExports runId={runId} />
     </>
   );
 }

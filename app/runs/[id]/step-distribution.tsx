@@ -38,7 +38,7 @@ export function StepDistribution({ runId, steps, thresholds, isLive }: { runId: 
   const epochOf = new Map(steps.map((s) => [s.step, s.epoch]));
 
   const distribution = useQuery({
-    ...trpc.runs.distribution.queryOptions({ id: runId, stepIndex: current ?? undefined }),
+    ...trpc.runs.distribution.queryOptions({ id: runId, stepIndex: current === null ? undefined : current - 1 }),
     enabled: current !== null,
     placeholderData: keepPreviousData,
     // A finished step's statistics never change.
@@ -53,7 +53,7 @@ export function StepDistribution({ runId, steps, thresholds, isLive }: { runId: 
       return;
     }
     const next = stops[position + 1]!;
-    void queryClient.prefetchQuery({ ...trpc.runs.distribution.queryOptions({ id: runId, stepIndex: next }), staleTime: Infinity });
+    void queryClient.prefetchQuery({ ...trpc.runs.distribution.queryOptions({ id: runId, stepIndex: next - 1 }), staleTime: Infinity });
     const timer = setTimeout(() => setChosen(next), PLAY_MS);
     return () => clearTimeout(timer);
   }, [isPlaying, position, stops, queryClient, trpc, runId]);

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { MAX_BULK, MAX_TURN_TEXT, approveTask, bulkApprove, editTask, listReviewQueue, listReviews, rejectTask, reviewCounts } from "../../services/review-service";
+import type { JobSender } from "../../jobs/contract";
+import { getWebJobSender } from "../../jobs/web-queue";
+import { continueWithoutReview, getReviewGate } from "../../services/review-gate";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
+
+const lazyJobs: JobSender = { send: async (name, payload, options) => (await getWebJobSender()).send(name, payload, options) };
 
 const ZId = z.string().min(1).max(100);
 const ZRunFilter = z.object({ runId: ZId.optional() }).default({});
@@ -10,6 +15,8 @@ export const reviewRouter = createTRPCRouter({
     .input(z.object({ runId: ZId.optional(), limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
     .query(({ ctx, input }) => listReviewQueue({ db: ctx.db, ...input, canSeeEmails: Boolean(ctx.user) })),
   counts: publicProcedure.input(ZRunFilter).query(({ ctx, input }) => reviewCounts({ db: ctx.db, runId: input.runId })),
+  gate: publicProcedure.input(z.object({ runId: ZId })).query(({ ctx, input }) => getReviewGate({ db: ctx.db, runId: input.runId })),
+  continueWithout: memberProcedure.input(z.object({ runId: ZId })).mutation(({ ctx, input }) => continueWithoutReview({ db: ctx.db, jobs: lazyJobs, runId: input.runId })),
   history: publicProcedure.input(z.object({ taskId: ZId })).query(({ ctx, input }) => listReviews({ db: ctx.db, taskId: input.taskId, canSeeEmails: Boolean(ctx.user) })),
   approve: memberProcedure.input(z.object({ taskId: ZId })).mutation(({ ctx, input }) => approveTask({ db: ctx.db, taskId: input.taskId, userId: ctx.user.id })),
   reject: memberProcedure

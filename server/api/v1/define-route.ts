@@ -4,7 +4,9 @@
 // call the handler, map errors once to {"error": {code, message, details?}}.
 import { z } from "zod";
 import { getDb, type Db } from "../../db";
+import { classifyDbError, RETRY_AFTER_SECONDS } from "../../db-errors";
 import { AppError, HTTP_STATUS } from "../../errors";
+import { urlProblem } from "../../http/edge";
 import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES } from "../../http/body";
 import type { ApiScope, TUser } from "../../services/auth-service";
 import { isSameOrigin, requestUser } from "../auth-http";
@@ -70,6 +72,15 @@ export function errorResponse(error: unknown): Response {
     if (error.code === "TOO_MANY_REQUESTS" && typeof retryAfter === "number") headers["Retry-After"] = String(Math.ceil(retryAfter));
     return Response.json(errorBody(error.code, error.message, error.details), { status: HTTP_STATUS[error.code], headers });
   }
+  // Overload or a restarting database is not a bug (503 + Retry-After); a value Postgres refuses is the caller's (400).
+  const dbKind = error instanceof AppError ? null : classifyDbError(error);
+  if ((error instanceof AppError && error.code === "SERVICE_UNAVAILABLE") || dbKind === "unavailable") {
+    return Response.json(errorBody("SERVICE_UNAVAILABLE", "The server is busy or its database is restarting; try again in a few seconds."), {
+      status: 503,
+      headers: { "Cache-Control": "no-store", "Retry-After": String(RETRY_AFTER_SECONDS) },
+    });
+  }
+  if (dbKind === "bad_input") return Response.json(errorBody("BAD_REQUEST", "A value in the request cannot be stored or searched (a NUL byte, or a number out of range); fix it and retry."), { status: 400 });
   console.error("[api/v1]", error);
   return Response.json(errorBody("INTERNAL_SERVER_ERROR", GENERIC_5XX), { status: 500, headers: { "Cache-Control": "no-store" } });
 }
@@ -124,8 +135,12 @@ const EMPTY = z.strictObject({});
 /** Serves one request with a matched route; never throws. */
 export async function runRoute(route: V1Route, req: Request, rawParams: Record<string, string>): Promise<Response> {
   try {
+    const badUrl = urlProblem(req.url);
+    if (badUrl) throw new AppError("BAD_REQUEST", badUrl);
     const db = getDb();
     const { user, via } = await requestUser({ db, headers: req.headers, scope: route.scope });
+    // Viewers read; a key or session of theirs never changes anything.
+    if (user.role === "viewer" && !route.scope.endsWith(":read")) throw new AppError("FORBIDDEN", "Viewers can read but not change anything; ask an admin for a member account.");
     // A browser session is a cookie the browser sends by itself: refuse changes posted from other sites.
     if (via === "session" && route.method !== "GET" && !isSameOrigin(req)) {
       throw new AppError("FORBIDDEN", "Changes with a browser session must come from the RODS pages; programs send an API key.");

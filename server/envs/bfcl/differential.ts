@@ -6,7 +6,8 @@ import { createBfclClass, STATELESS_CLASSES } from "./registry";
 import { canonicalJson, compareResult, compareState, type StateDifference } from "./trace-diff";
 import { readGroundTruthTraces, readTraceFile, sharedTraceDir, type ProbeLine, type TraceLine } from "./traces";
 
-export type TraceSource = "gt" | "fuzz" | "probe";
+/** fuzz: fuzz_a.jsonl; fuzz_b: fuzz_b.jsonl (unusual arguments: falsy values, wrong types, rational strings) */
+export type TraceSource = "gt" | "fuzz" | "fuzz_b" | "probe";
 
 export interface MatchCount {
   ok: number;
@@ -60,7 +61,7 @@ function callName(call: string): string {
 }
 
 function emptyCounts(): Record<TraceSource, MatchCount> {
-  return { gt: { ok: 0, total: 0 }, fuzz: { ok: 0, total: 0 }, probe: { ok: 0, total: 0 } };
+  return { gt: { ok: 0, total: 0 }, fuzz: { ok: 0, total: 0 }, fuzz_b: { ok: 0, total: 0 }, probe: { ok: 0, total: 0 } };
 }
 
 export interface DifferentialOptions {
@@ -71,7 +72,7 @@ export interface DifferentialOptions {
 
 export function runDifferential(options: DifferentialOptions = {}): DifferentialReport {
   const wanted = options.classes ?? BFCL_CLASSES;
-  const sources = new Set(options.sources ?? (["gt", "fuzz", "probe"] as const));
+  const sources = new Set(options.sources ?? (["gt", "fuzz", "fuzz_b", "probe"] as const));
   const reports = new Map<string, ClassReport>();
   const available = new Set<string>();
   for (const cls of wanted) {
@@ -151,6 +152,11 @@ export function runDifferential(options: DifferentialOptions = {}): Differential
     if (lines) for (const line of lines) runLine("fuzz", line);
     else skipped.fuzz = "fuzz_a.jsonl not found (needs /work/shared/bfcl/traces or RODS_BFCL_TRACES)";
   }
+  if (sources.has("fuzz_b")) {
+    const lines = shared ? readTraceFile("fuzz_b") : undefined;
+    if (lines) for (const line of lines) runLine("fuzz_b", line);
+    else skipped.fuzz_b = "fuzz_b.jsonl not found (needs /work/shared/bfcl/traces or RODS_BFCL_TRACES)";
+  }
   if (sources.has("probe")) {
     const lines = shared ? readTraceFile<ProbeLine>("probe_a") : undefined;
     if (lines) {
@@ -201,11 +207,11 @@ function clip(v: unknown, max = 300): string {
 
 /** The match table: one row per class (rates by trace source), then the sources that were not run. */
 export function formatMatchTable(report: DifferentialReport): string {
-  const header = ["class", "gt results", "gt states", "fuzz results", "fuzz states", "probe results", "probe state_changed"];
+  const header = ["class", "gt results", "gt states", "fuzz_a results", "fuzz_a states", "fuzz_b results", "fuzz_b states", "probe results", "probe state_changed"];
   const rows = report.classes.map((c) =>
     c.unavailable
       ? [c.className, `unavailable: ${c.unavailable}`, "", "", "", "", ""]
-      : [c.className, cell(c.results.gt), cell(c.states.gt), cell(c.results.fuzz), cell(c.states.fuzz), cell(c.results.probe), cell(c.states.probe)],
+      : [c.className, cell(c.results.gt), cell(c.states.gt), cell(c.results.fuzz), cell(c.states.fuzz), cell(c.results.fuzz_b), cell(c.states.fuzz_b), cell(c.results.probe), cell(c.states.probe)],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join(" | ");

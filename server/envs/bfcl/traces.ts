@@ -36,7 +36,7 @@ export function sharedTraceDir(): string | undefined {
   const candidates = process.env.RODS_BFCL_TRACES
     ? [process.env.RODS_BFCL_TRACES]
     : [join(bfclDataDir(), "..", "..", "..", "shared", "bfcl", "traces"), SHARED_TRACE_DIR];
-  return candidates.find((dir) => existsSync(join(dir, "fuzz_a.jsonl")));
+  return candidates.find((dir) => ["fuzz_a.jsonl", "fuzz_b.jsonl", "probe_a.jsonl"].every((f) => existsSync(join(dir, f))));
 }
 
 function parseLines<T>(text: string): T[] {

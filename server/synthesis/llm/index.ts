@@ -24,7 +24,12 @@ export interface LlmSynthesizerConfig {
   temperature: number;
 }
 
-const IDLE_TEXT = "Before we go on, just give me a short summary of what has been done so far; no changes for now.";
+/** Idle turns in order: a conversation never asks for the same recap twice (the text gate rejects repeats). */
+const IDLE_TEXTS = [
+  "Before we go on, just give me a short summary of what has been done so far; no changes for now.",
+  "Hold on a moment: don't do anything else yet, just recap where things stand.",
+  "Pause there and tell me briefly what we have so far, without changing anything.",
+];
 
 interface Ask {
   messages: ChatMessage[];
@@ -139,7 +144,8 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
       if (empty >= 0) fail("query_gen_failed", `user turn ${empty + 1} is empty`, "rewrite");
       const texts = new Map<number, string>();
       acts.forEach((t, i) => texts.set(t.index, reply.value.turns[i].trim()));
-      for (const t of layout.turns) if (t.role === "idle") texts.set(t.index, IDLE_TEXT);
+      let idle = 0;
+      for (const t of layout.turns) if (t.role === "idle") texts.set(t.index, IDLE_TEXTS[idle++ % IDLE_TEXTS.length]!);
       return texts as TurnTexts;
     },
     // no_rewrite: the plan's own per-turn queries (a turn the model left without one gets the phrase-template draft).

@@ -47,7 +47,10 @@ function escapeRegExp(s: string): string {
 function blankOut(text: string, value: string | number, vague: string): string | undefined {
   if (typeof value === "string") {
     let out = text;
-    for (const form of quoteForms(value)) out = out.split(form).join(vague);
+    // The bare form only as a whole token: inside a longer name ("next_notes.txt") it is another value.
+    for (const form of quoteForms(value)) {
+      out = form === value ? out.replace(new RegExp(`(?<![\\w./-])${escapeRegExp(form)}(?![\\w./-])`, "g"), vague) : out.split(form).join(vague);
+    }
     return out.includes(value) ? undefined : out;
   }
   const token = new RegExp(`(?<![\\d.'"])${escapeRegExp(String(value))}(?![\\d'"]|\\.\\d)`, "g");

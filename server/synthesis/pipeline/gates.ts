@@ -11,7 +11,7 @@ import { prepareGroundTruth, verifyTrajectory } from "../../envs/bfcl/verifier";
 import type { GateResult, SynthesisErrorType, SynthesizedTask } from "../types";
 import { limitViolation } from "./limits";
 import type { Execution, ExecutedCall } from "./model";
-import { hasTemplateDebris, leakedNames } from "./text-checks";
+import { conversationProblems, hasTemplateDebris, leakedNames } from "./text-checks";
 
 /** The taxonomy type a failed gate drops the seed with. */
 export const GATE_ERROR: Readonly<Record<string, SynthesisErrorType>> = {
@@ -103,5 +103,8 @@ export function userTextGate(task: SynthesizedTask, calls: readonly ExecutedCall
     const leaked = leakedNames(text, calls);
     if (leaked.length) return fail("user_text", `turn ${t + 1} names ${leaked.map((n) => `'${n}'`).join(", ")}`);
   }
+  const called = new Set(calls.map((c) => c.className));
+  const problems = conversationProblems(task.turns.map((m) => m.map((x) => x.content).join("\n")), called);
+  if (problems.length) return fail("user_text", problems[0]!);
   return pass("user_text");
 }

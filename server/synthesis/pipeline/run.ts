@@ -162,7 +162,8 @@ async function synthesize(seed: RolloutTask, context: SynthesisContext, backend:
     const failed = gates.find((g) => !g.isPassed);
     if (failed) {
       if (failed.name === "not_duplicate" || isRepaired) throw new SynthesisFailure(GATE_ERROR[failed.name], `${failed.name}: ${failed.detail ?? ""}`, "critique");
-      if (failed.name === "user_text") {
+      // A repeated request comes from the plan (the same call in two turns): only a new plan removes it.
+      if (failed.name === "user_text" && !/repeats the request/.test(failed.detail ?? "")) {
         isRepaired = true;
         texts = await rewrite(execution, round + 1, [failed.detail ?? "the text names a tool or parameter"]);
       } else await replan();

@@ -53,6 +53,56 @@ export function leakedNames(text: string, calls: readonly ExecutedCall[], option
   return found;
 }
 
+/** The goal phrase of each service, as the procedural rewrite writes it (and the gate reads it). */
+export const GOALS: Readonly<Record<string, string>> = {
+  GorillaFileSystem: "some files",
+  MathAPI: "a few calculations",
+  MessageAPI: "messages with my team",
+  TwitterAPI: "my social media account",
+  TicketAPI: "my support tickets",
+  TradingBot: "my trading account",
+  TravelAPI: "an upcoming trip",
+  VehicleControlAPI: "my car",
+};
+
+/** The placeholder the miss_param augmentation writes where a value was. */
+export const PLACEHOLDER_TAIL = "I'll give you next";
+
+// Glued: a name character right before "the <noun>…", or right after "…next" (a full stop then a letter, as in ".txt").
+const GLUED = new RegExp(`[\\w./-]the [\\w ]+ ${PLACEHOLDER_TAIL}|${PLACEHOLDER_TAIL}(?:[\\w/-]|\\.\\w)`);
+
+function clauses(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/^(i'm|i need|let's)[^.]*\.\s*/, "")
+    .split(/,? then |, and finally |\.\s+|\.$|;\s*/)
+    .map((c) => c.replace(/^(to start|next|after that|now|then|once that's done|with the result from before|using what we got earlier|building on the earlier result),?\s*(please\s*)?/, "").replace(/^please\s+/, "").trim())
+    .filter((c) => c.length >= 12);
+}
+
+/**
+ * What a reviewer would reject in a synthesized conversation: a placeholder glued into a value ("the folder I'll
+ * give you next_notes.txt"), a goal sentence naming a service no call of the task uses, a request repeated in a
+ * later turn. `turns` are the user texts per turn (empty for turns without one); `calledClasses` the classes the
+ * task's ground truth calls.
+ */
+export function conversationProblems(turns: readonly string[], calledClasses: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  turns.forEach((text, t) => {
+    if (GLUED.test(text)) problems.push(`turn ${t + 1}: a placeholder is glued into a value: ${text.slice(0, 160)}`);
+    for (const [cls, phrase] of Object.entries(GOALS)) {
+      if (text.includes(phrase) && !calledClasses.has(cls)) problems.push(`turn ${t + 1}: the goal names ${phrase} (${cls}), which no call of the task uses`);
+    }
+    for (const c of new Set(clauses(text))) {
+      const earlier = seen.get(c);
+      if (earlier !== undefined && earlier < t) problems.push(`turn ${t + 1} repeats the request of turn ${earlier + 1}: "${c}"`);
+      if (earlier === undefined) seen.set(c, t);
+    }
+  });
+  return problems;
+}
+
 const DEBRIS = /\{\w*\}|\$\{|\bundefined\b|\bNaN\b|\[object |\bnull\b/;
 
 export function hasTemplateDebris(text: string): boolean {

@@ -137,8 +137,11 @@ describe("procedural synthesizer on BFCL train seeds of every category and class
     const seed = trainSeed("multi_turn_base_0");
     const a = await synthesizer.synthesize(seed, context());
     const b = await synthesizer.synthesize(seed, context());
-    const c = await synthesizer.synthesize(seed, context({ seed: 12 }));
+    // another context seed (the first of a few that this seed accepts)
+    let c = await synthesizer.synthesize(seed, context({ seed: 12 }));
+    for (let s = 13; c.outcome !== "accepted" && s < 20; s++) c = await synthesizer.synthesize(seed, context({ seed: s }));
     expect(a.outcome).toBe("accepted");
+    expect(c.outcome).toBe("accepted");
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(hashOf(c.task!)).not.toBe(hashOf(a.task!));
   });

@@ -8,17 +8,8 @@ import { ID_NOUNS } from "../pipeline/arg-words";
 import { SynthesisFailure, type ExecutedCall } from "../pipeline/model";
 import type { RewriteInput } from "../pipeline/run";
 import { PHRASES } from "./phrases";
+import { GOALS } from "../pipeline/text-checks";
 
-const GOALS: Readonly<Record<string, string>> = {
-  GorillaFileSystem: "some files",
-  MathAPI: "a few calculations",
-  MessageAPI: "messages with my team",
-  TwitterAPI: "my social media account",
-  TicketAPI: "my support tickets",
-  TradingBot: "my trading account",
-  TravelAPI: "an upcoming trip",
-  VehicleControlAPI: "my car",
-};
 const INTROS = ["I'm sorting out {goal} today.", "I need a hand with {goal}.", "Let's get {goal} in order."];
 const OPENERS = ["Next, please", "After that, please", "Now please", "Then please", "Once that's done, please"];
 const BACK_REFERENCES = ["With the result from before, please", "Using what we got earlier, please", "Building on the earlier result, please"];
@@ -97,7 +88,7 @@ function goalSentence(rng: Rng, classes: string[]): string {
 export function planTextsProcedurally({ layout, execution }: RewriteInput): TurnTexts {
   const texts = new Map<number, string>();
   for (const turn of layout.turns) {
-    if (turn.role === "idle") texts.set(turn.index, IDLE[0]!);
+    if (turn.role === "idle") texts.set(turn.index, IDLE[[...texts.values()].filter((x) => IDLE.includes(x)).length % IDLE.length]!);
     if (turn.role !== "act") continue;
     const query = execution.planQueries?.[turn.index]?.trim();
     if (query) {
@@ -111,6 +102,11 @@ export function planTextsProcedurally({ layout, execution }: RewriteInput): Turn
   return texts;
 }
 
+function usedClasses(involved: readonly string[], turns: readonly ExecutedCall[][]): string[] {
+  const used = new Set(turns.flat().map((c) => c.className));
+  return involved.filter((c) => used.has(c));
+}
+
 export function rewriteProcedurally({ seed, layout, execution, rngSeed }: RewriteInput): TurnTexts {
   const rng = createRng(rngSeed);
   const texts = new Map<number, string>();
@@ -118,7 +114,9 @@ export function rewriteProcedurally({ seed, layout, execution, rngSeed }: Rewrit
   let isFirst = true;
   for (const turn of layout.turns) {
     if (turn.role === "idle") {
-      const text = rng.pick(IDLE);
+      // Never the same recap twice in one conversation.
+      const unused = IDLE.filter((x) => !known.text.includes(x));
+      const text = rng.pick(unused.length ? unused : IDLE);
       texts.set(turn.index, text);
       known.text += `\n${text}`;
       continue;
@@ -138,7 +136,8 @@ export function rewriteProcedurally({ seed, layout, execution, rngSeed }: Rewrit
     }
     const body = chain(parts);
     let text: string;
-    if (isFirst) text = `${goalSentence(rng, seed.involvedClasses)} To start, please ${body}.`;
+    // The goal names only services the conversation really uses (a seed's class may have no call in this task).
+    if (isFirst) text = `${goalSentence(rng, usedClasses(seed.involvedClasses, execution.turns))} To start, please ${body}.`;
     else text = `${rng.pick(usesEarlierTurn ? BACK_REFERENCES : OPENERS)} ${body}.`;
     isFirst = false;
     text = capitalize(text.replace(/\.\.$/, "."));

@@ -201,6 +201,11 @@ export function createGorillaFileSystem(): BfclApiClass {
     cd: (args) => {
       // BFCL calls folder.rstrip() first (non-str folders fail there); a trailing "/" is taken as the folder itself.
       const folder = requireStr(args.folder, "rstrip").replace(/\/+$/, "");
+      // An empty name (after the trailing "/" is dropped) goes to the root, like a bare `cd`.
+      if (folder === "") {
+        cwd = root;
+        return { current_working_directory: root.name };
+      }
       if (folder === "..") {
         if (cwd.parent) {
           cwd = cwd.parent;
@@ -239,7 +244,10 @@ export function createGorillaFileSystem(): BfclApiClass {
     echo: (args) => {
       const content = args.content;
       const fileName = argOr(args, "file_name", null);
-      if (fileName === null) return { terminal_output: content };
+      // BFCL checks the name's characters first (a non-iterable name raises there), then writes only to a truthy
+      // name: None, '' and [] print to the terminal instead.
+      if (fileName !== null && hasInvalidChar(fileName)) return { error: `echo: cannot write to '${s(fileName)}': Invalid character` };
+      if (!pyTruthy(fileName)) return { terminal_output: content };
       const node = lookup(cwd, fileName);
       if (!node) return { error: `echo: cannot write to '${s(fileName)}': No such file` };
       if (node.kind !== "file") return { error: `echo: cannot write to '${s(fileName)}': Is a directory` };

@@ -241,6 +241,8 @@ function squareRoot(args: Record<string, unknown>): unknown {
   if (!isInt) return SQRT_ERROR;
   const prec = Number(precision);
   if (prec < 1 || prec > 999_999_999_999_999_999) throw new PyException("ValueError", "valid range for prec is [1, MAX_PREC]");
+  // BFCL refuses a negative number itself, after setting the precision and before any digit is computed.
+  if (toNum(number).value < 0) return { error: "Cannot calculate square root of a negative number" };
   if (prec > 100_000) throw new PyException("MemoryError", "precision too large for this port");
   try {
     const result = decimalSqrt(decimalFromNumber(toNum(number).value), prec);

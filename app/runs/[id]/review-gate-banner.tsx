@@ -1,0 +1,31 @@
+"use client";
+// Manual review holding the run at an epoch boundary: how many tasks wait, a link to them, and "go on without them".
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "@/components/trpc-provider";
+
+export function ReviewGateBanner({ runId, isLive }: { runId: string; isLive: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const gate = useQuery({ ...trpc.review.gate.queryOptions({ runId }), refetchInterval: isLive ? 2_500 : false });
+  const goOn = useMutation(
+    trpc.review.continueWithout.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries(),
+    }),
+  );
+  if (!gate.data?.isWaiting) return null;
+  const { pending, epoch } = gate.data;
+  return (
+    <div className="banner" role="status" data-testid="review-gate">
+      <strong>
+        Waiting for review: {pending} task{pending === 1 ? "" : "s"}
+      </strong>{" "}
+      before epoch {epoch + 1} closes. <Link href={`/review?run=${encodeURIComponent(runId)}`}>Review them</Link>, or{" "}
+      <button type="button" onClick={() => goOn.mutate({ runId })} disabled={goOn.isPending}>
+        Go on without them
+      </button>{" "}
+      (they stay staged for the next boundary).
+      {goOn.isError ? <span role="alert"> {goOn.error.message}</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "SynthesisOutcome" ADD VALUE 'cancelled';
