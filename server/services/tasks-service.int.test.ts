@@ -67,6 +67,8 @@ describe("tasks service: search, sort, natural order", () => {
     const ids = list.items.map((t) => t.externalId);
     expect(ids.slice(0, 4)).toEqual(["multi_turn_base_0", "multi_turn_base_1", "multi_turn_base_2", "multi_turn_base_2~syn-cmattempt000000abc123"]);
     expect(ids.indexOf("multi_turn_base_3")).toBeLessThan(ids.indexOf("multi_turn_base_28"));
+    const reversed = await listTasks({ db, filter: { category: "base" }, page: 1, pageSize: 2, dir: "desc" });
+    expect(reversed.items.map((t) => t.externalId)).toEqual(["multi_turn_base_199", "multi_turn_base_198"]);
   });
 
   it("sorts by creation time, newest first", async () => {

@@ -71,13 +71,14 @@ function orderOf(sort: TaskSort, dir: "asc" | "desc"): Prisma.Sql {
   const d = dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   // Natural id order: seeds by scenario index (base_2 before base_28), synthesized tasks right after their seed,
   // imported ids by their trailing number.
-  const natural = Prisma.sql`t.category ASC,
-    COALESCE(t."scenarioIndex", p."scenarioIndex", (substring(t."externalId" from '(\\d{1,9})$'))::int) ASC NULLS LAST,
-    (t."parentId" IS NOT NULL) ASC, t."externalId" ASC, t.id ASC`;
+  const naturalIn = (d: Prisma.Sql) => Prisma.sql`t.category ${d},
+    COALESCE(t."scenarioIndex", p."scenarioIndex", (substring(t."externalId" from '(\\d{1,9})$'))::int) ${d} NULLS LAST,
+    (t."parentId" IS NOT NULL) ${d}, t."externalId" ${d}, t.id ${d}`;
+  const natural = naturalIn(Prisma.sql`ASC`);
   if (sort === "created") return Prisma.sql`t."createdAt" ${d}, t.id ASC`;
   if (sort === "mean") return Prisma.sql`s.mean ${d} NULLS LAST, ${natural}`;
   if (sort === "phi") return Prisma.sql`s.phi ${d} NULLS LAST, ${natural}`;
-  return natural;
+  return naturalIn(d);
 }
 
 export interface ListTasksOptions {
