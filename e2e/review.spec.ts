@@ -100,7 +100,7 @@ test.describe.serial("review and lineage", () => {
     await seedLink.click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(seed);
     const seedTree = page.getByRole("region", { name: "Lineage" }).getByRole("list", { name: "Lineage tree" });
-    await expect(seedTree.getByRole("link", { name: variant })).toBeVisible();
+    await expect(seedTree.getByRole("link", { name: variant, exact: true })).toBeVisible();
     await expect(page.getByRole("region", { name: "Lineage" })).toContainText("No ancestors: this task is a root.");
     await expect(page.getByRole("region", { name: "Seed and variant side by side" })).toHaveCount(0);
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { JobSender } from "../../jobs/contract";
 import { getWebJobSender } from "../../jobs/web-queue";
 import { createStudy, getStudy, listStudies } from "../../services/study-service";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
 
 const lazyJobs: JobSender = { send: async (name, payload, options) => (await getWebJobSender()).send(name, payload, options) };
 
@@ -10,7 +10,7 @@ const lazyJobs: JobSender = { send: async (name, payload, options) => (await get
 export const studiesRouter = createTRPCRouter({
   list: publicProcedure.query(({ ctx }) => listStudies({ db: ctx.db })),
   get: publicProcedure.input(z.object({ id: z.string().min(1).max(100) })).query(({ ctx, input }) => getStudy({ db: ctx.db, id: input.id })),
-  create: protectedProcedure
+  create: memberProcedure
     .input(z.object({ name: z.string().max(200).optional(), modes: z.array(z.string().max(40)).max(20), seeds: z.number().int(), config: z.record(z.string(), z.unknown()) }))
     .mutation(({ ctx, input }) => createStudy({ db: ctx.db, jobs: lazyJobs, input, createdById: ctx.user.id })),
 });
