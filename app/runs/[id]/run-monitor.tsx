@@ -16,6 +16,7 @@ import { TrainerCharts, WaitingForTrainer } from "../trainer-bits";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
 import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
+import { RunManage } from "./run-manage";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
 
@@ -63,6 +64,7 @@ export function RunMonitor({ runId }: { runId: string }) {
         {isLive ? <span className={styles.live}>● live, refreshing every few seconds</span> : null}
         <span style={{ flex: 1 }} />
         <RunActions run={run} />
+        <RunManage run={run} />
       </div>
       <ReviewGateBanner runId={runId} isLive={isLive} />
       {run.statusReason && !run.statusReason.startsWith("Waiting for review:") ? <div className="banner" role="status">{run.statusReason}</div> : null}

@@ -14,6 +14,8 @@ import {
   listRunsOverview,
   MAX_COMPARED_RUNS,
 } from "../../services/monitor-service";
+import { getRunCloneConfig } from "../../services/run-clone-service";
+import { deleteRun, getRunDeleteImpact } from "../../services/run-delete-service";
 import { changeRunStatus } from "../../services/runs-service";
 import { getTrainerMetricsSeries } from "../../services/trainer-service";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
@@ -61,4 +63,9 @@ export const runsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "cancel", reason: input.reason ?? `Cancelled by ${ctx.user.name}.`, actor: ctx.user }),
     ),
+  /** the settings of a run, for the launch form ("run again with these settings") */
+  cloneConfig: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunCloneConfig({ db: ctx.db, id: input.id })),
+  deleteImpact: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunDeleteImpact({ db: ctx.db, id: input.id })),
+  // Only the run's owner or an admin deletes it, and only once it is no longer active (deleteRun checks both).
+  delete: memberProcedure.input(ZRunId).mutation(({ ctx, input }) => deleteRun({ db: ctx.db, id: input.id, actor: ctx.user })),
 });

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { getWebJobSender } from "../../jobs/web-queue";
 import { ZRunConfig } from "../../rods/config";
+import { deleteRun } from "../../services/run-delete-service";
 import { changeRunStatus, createRun, getRun, listRuns } from "../../services/runs-service";
 import type { JobSender } from "../../jobs/contract";
 import { defineRoute } from "./define-route";
@@ -114,4 +115,25 @@ export const runRoutes = [
       },
     }),
   ),
+  defineRoute({
+    method: "DELETE",
+    path: "/runs/{id}",
+    operationId: "deleteRun",
+    tag: "runs",
+    summary: "Delete a run with its steps, rollouts, pool and evaluations",
+    description: "Only a completed, failed or cancelled run (409 otherwise: cancel it first), by its owner or an admin. Synthesized tasks stay in the dataset. Answers what was deleted.",
+    scope: "runs:write",
+    params: ZRunId,
+    response: z.object({
+      id: z.string(),
+      name: z.string(),
+      deletes: z.object({ steps: z.int(), rollouts: z.int(), poolEntries: z.int(), evaluations: z.int(), synthesisAttempts: z.int() }),
+      keeps: z.object({ synthesizedTasks: z.int().meta({ description: "tasks this run synthesized, kept in the dataset" }) }),
+    }),
+    errors: [404, 409],
+    handle: async ({ db, user, params }) => {
+      const { id, name, deletes, keeps } = await deleteRun({ db, id: params.id, actor: user ?? undefined });
+      return { id, name, deletes, keeps };
+    },
+  }),
 ];
