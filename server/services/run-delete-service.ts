@@ -3,6 +3,7 @@
 // runs, reviews and exports may use them), and only their link to this run's attempts goes.
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { assertCanManageRun } from "./run-access";
 
 const ACTIVE_STATUSES = ["queued", "running", "paused"] as const;
 
@@ -34,9 +35,7 @@ export async function getRunDeleteImpact({ db, id }: { db: Db; id: string }) {
 /** Deletes a finished, failed or cancelled run with everything it owns; only its owner or an admin may. */
 export async function deleteRun({ db, id, actor }: { db: Db; id: string; actor?: { id: string; role: string } }) {
   const impact = await getRunDeleteImpact({ db, id });
-  if (actor && actor.role !== "admin") {
-    if (impact.createdById !== actor.id) throw new AppError("FORBIDDEN", "Only the run's owner or an admin can delete it.");
-  }
+  await assertCanManageRun({ db, id, actor, action: "delete" });
   // The status is checked in the delete itself so a run resumed meanwhile is not deleted under the worker.
   const deleted = await db.run.deleteMany({ where: { id, status: { notIn: [...ACTIVE_STATUSES] } } });
   if (deleted.count === 0) {
