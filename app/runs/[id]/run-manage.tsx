@@ -5,7 +5,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { formatDuration } from "@/components/charts/format";
 import { useTRPC } from "@/components/trpc-provider";
+import { runDurationSeconds } from "../run-list";
 import styles from "../runs.module.css";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
@@ -91,5 +93,72 @@ function DeleteDialog({ run, onClose }: { run: { id: string; name: string; statu
         </button>
       </div>
     </dialog>
+  );
+}
+
+/** Started, ended and wall time of the run, for the monitor's header. */
+export function RunTimes({ run }: { run: { createdAt: Date | string; startedAt: Date | string | null; finishedAt: Date | string | null } }) {
+  const seconds = runDurationSeconds(run);
+  return (
+    <p className={styles.small} data-testid="run-times" style={{ margin: "0 0 8px" }}>
+      Created {new Date(run.createdAt).toLocaleString()} · {run.startedAt ? `started ${new Date(run.startedAt).toLocaleString()}` : "not started yet"}
+      {run.finishedAt ? ` · ended ${new Date(run.finishedAt).toLocaleString()}` : ""}
+      {seconds !== null ? ` · ${run.finishedAt ? "took" : "running for"} ${formatDuration(seconds)}` : ""}
+    </p>
+  );
+}
+
+/** Notes and tags (saved on demand), and archive / unarchive; the server refuses these to anyone but the owner or an admin. */
+export function RunNotes({ run }: { run: { id: string; name: string; status: string; notes: string; tags: string[]; archivedAt: Date | string | null } }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [notes, setNotes] = useState(run.notes);
+  const [tags, setTags] = useState(run.tags.join(", "));
+  const onSuccess = () => queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+  const save = useMutation(trpc.runs.updateNotes.mutationOptions({ onSuccess }));
+  const archive = useMutation(trpc.runs.archive.mutationOptions({ onSuccess }));
+  const tagList = tags.split(",").map((t) => t.trim()).filter(Boolean);
+  const isDirty = notes !== run.notes || tagList.join(",") !== run.tags.join(",");
+  const isActive = ["queued", "running", "paused"].includes(run.status);
+  const error = save.error ?? archive.error;
+  return (
+    <section className="card" aria-label="Notes and tags">
+      <h2 style={{ marginTop: 0, fontSize: 16 }}>Notes and tags</h2>
+      <label style={{ display: "block" }}>
+        Notes
+        <textarea value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={10_000} rows={3} style={{ display: "block", width: "100%" }} />
+      </label>
+      <label style={{ display: "block", marginTop: 6 }}>
+        Tags <span className={styles.small}>(comma-separated; letters, digits and - _ . : /)</span>
+        <input value={tags} onChange={(e) => setTags(e.target.value)} style={{ display: "block", width: "100%" }} />
+      </label>
+      <div className={styles.actions} style={{ marginTop: 6 }}>
+        <button type="button" disabled={!isDirty || save.isPending} onClick={() => save.mutate({ id: run.id, notes, tags: tagList })}>
+          {save.isPending ? "Saving…" : "Save notes and tags"}
+        </button>
+        {save.isSuccess && !isDirty ? <span className={styles.small}>Saved.</span> : null}
+        <span style={{ flex: 1 }} />
+        {run.archivedAt ? (
+          <button type="button" disabled={archive.isPending} onClick={() => archive.mutate({ id: run.id, isArchived: false })}>
+            Unarchive
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={archive.isPending || isActive}
+            title={isActive ? "Cancel the run or let it finish first" : "Hide the run from the runs list (shown again with “Show archived”)"}
+            onClick={() => archive.mutate({ id: run.id, isArchived: true })}
+          >
+            Archive
+          </button>
+        )}
+      </div>
+      {run.archivedAt ? <p className={styles.small}>Archived {new Date(run.archivedAt).toLocaleString()}: hidden from the runs list unless “Show archived” is ticked.</p> : null}
+      {error ? (
+        <p role="alert" style={{ color: "var(--err)" }}>
+          {error.message}
+        </p>
+      ) : null}
+    </section>
   );
 }

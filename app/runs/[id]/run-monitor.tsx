@@ -16,7 +16,7 @@ import { TrainerCharts, WaitingForTrainer } from "../trainer-bits";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
 import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
-import { RunManage } from "./run-manage";
+import { RunManage, RunNotes, RunTimes } from "./run-manage";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
 
@@ -66,6 +66,7 @@ export function RunMonitor({ runId }: { runId: string }) {
         <RunActions run={run} />
         <RunManage run={run} />
       </div>
+      <RunTimes run={run} />
       <ReviewGateBanner runId={runId} isLive={isLive} />
       {run.statusReason && !run.statusReason.startsWith("Waiting for review:") ? <div className="banner" role="status">{run.statusReason}</div> : null}
       {run.trainerWaitingSince ? (
@@ -94,6 +95,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           <InfraCharts steps={steps} />
         </>
       )}
+      <RunNotes key={`${run.notes}|${run.tags.join(",")}`} run={run} />
       <RunExports runId={runId} />
     </>
   );
