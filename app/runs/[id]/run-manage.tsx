@@ -162,3 +162,28 @@ export function RunNotes({ run }: { run: { id: string; name: string; status: str
     </section>
   );
 }
+
+/** What happened to the run, oldest first, read from its steps, pool and evaluations. */
+export function RunEventLog({ runId, isLive, refetchMs }: { runId: string; isLive: boolean; refetchMs: number }) {
+  const trpc = useTRPC();
+  const events = useQuery({ ...trpc.runs.events.queryOptions({ id: runId }), refetchInterval: isLive ? refetchMs : false });
+  return (
+    <section className="card" aria-label="Event log">
+      <h2 style={{ marginTop: 0, fontSize: 16 }}>Event log</h2>
+      {events.isPending ? <p className="muted">Loading the events…</p> : null}
+      {events.isError ? <p role="alert">{events.error.message}</p> : null}
+      {events.data ? (
+        <ol data-testid="event-log" style={{ margin: 0, paddingLeft: 18, maxHeight: 260, overflowY: "auto" }}>
+          {events.data.map((e, i) => (
+            <li key={i} data-kind={e.kind}>
+              <span className={styles.small}>{e.at ? new Date(e.at).toLocaleString() : "—"}</span> {e.text}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      <p className={styles.small} style={{ marginBottom: 0 }}>
+        Pauses and resumes before the current state are not recorded; only the current pause or cancellation is shown.
+      </p>
+    </section>
+  );
+}

@@ -16,7 +16,7 @@ import { TrainerCharts, WaitingForTrainer } from "../trainer-bits";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
 import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
-import { RunManage, RunNotes, RunTimes } from "./run-manage";
+import { RunEventLog, RunManage, RunNotes, RunTimes } from "./run-manage";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
 
@@ -95,6 +95,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           <InfraCharts steps={steps} />
         </>
       )}
+      <RunEventLog runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
       <RunNotes key={`${run.notes}|${run.tags.join(",")}`} run={run} />
       <RunExports runId={runId} />
     </>

@@ -15,6 +15,7 @@ import {
   MAX_COMPARED_RUNS,
 } from "../../services/monitor-service";
 import { getRunCloneConfig } from "../../services/run-clone-service";
+import { listRunEvents } from "../../services/run-events-service";
 import { deleteRun, getRunDeleteImpact } from "../../services/run-delete-service";
 import { listRunTags, setRunArchived, updateRunNotes } from "../../services/run-notes-service";
 import { ZRunNotesUpdate, ZRunTag } from "../../rods/run-notes";
@@ -72,6 +73,7 @@ export const runsRouter = createTRPCRouter({
     ),
   /** the settings of a run, for the launch form ("run again with these settings") */
   cloneConfig: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunCloneConfig({ db: ctx.db, id: input.id })),
+  events: publicProcedure.input(ZRunId).query(({ ctx, input }) => listRunEvents({ db: ctx.db, runId: input.id })),
   deleteImpact: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunDeleteImpact({ db: ctx.db, id: input.id })),
   // Only the run's owner or an admin deletes it, and only once it is no longer active (deleteRun checks both).
   delete: memberProcedure.input(ZRunId).mutation(({ ctx, input }) => deleteRun({ db: ctx.db, id: input.id, actor: ctx.user })),
