@@ -38,8 +38,14 @@ export async function listRunEvents({ db, runId }: { db: Db; runId: string }): P
     const total = retired.filter((r) => r.leftEpoch === epoch).reduce((n, r) => n + r._count._all, 0);
     events.push({ at: closedAt.get(epoch) ?? null, kind: "retired", text: `${plural(total, "task")} retired in epoch ${epoch + 1} (${parts.join(", ")})` });
   }
+  // Evaluation.stepIndex counts the steps done before it (0 = before training): it is placed at the close of that
+  // step, as its own row may be written later (the final evaluation, an external trainer's).
+  const evalSteps = await db.step.findMany({ where: { runId, index: { in: evaluations.map((e) => e.stepIndex - 1) } }, select: { index: true, finishedAt: true } });
+  const stepDoneAt = new Map(evalSteps.map((s) => [s.index + 1, s.finishedAt]));
   for (const e of evaluations) {
-    events.push({ at: e.createdAt, kind: "evaluation", text: `${e.split === "test" ? "Held-out" : e.split} evaluation after step ${e.stepIndex + 1}: ${(e.score * 100).toFixed(1)} % of ${e.n} tasks` });
+    const when = e.stepIndex === 0 ? "before training" : `after step ${e.stepIndex}`;
+    const at = e.stepIndex === 0 ? (run.startedAt ?? e.createdAt) : (stepDoneAt.get(e.stepIndex) ?? e.createdAt);
+    events.push({ at, kind: "evaluation", text: `${e.split === "test" ? "Held-out" : e.split} evaluation ${when}: ${(e.score * 100).toFixed(1)} % of ${e.n} tasks` });
   }
   if (run.status === "paused") events.push({ at: run.updatedAt, kind: "paused", text: `Paused${run.statusReason ? `: ${run.statusReason}` : ""}` });
   if (run.status === "cancelled") events.push({ at: run.finishedAt ?? run.updatedAt, kind: "cancelled", text: `Cancelled${run.statusReason ? `: ${run.statusReason}` : ""}` });
