@@ -9,6 +9,10 @@ export interface FakeReply {
   toolCalls?: { name: string; arguments: string; id?: string }[];
   finishReason?: string;
   usage?: { promptTokens: number; completionTokens: number };
+  /** sent as `choices[0].logprobs.content` (OpenAI) */
+  logprobs?: { token: string; logprob: number }[];
+  /** sent as `choices[0].token_ids` (vLLM's return_token_ids) */
+  tokenIds?: number[];
 }
 
 export type FakeStep =
@@ -80,7 +84,8 @@ export async function startFakeOpenAI({ script, models = ["fake-model"] }: { scr
         {
           index: 0,
           message: { role: "assistant", content: reply.content ?? null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
-          logprobs: null,
+          logprobs: reply.logprobs ? { content: reply.logprobs.map((l) => ({ ...l, bytes: null, top_logprobs: [] })) } : null,
+          ...(reply.tokenIds ? { token_ids: reply.tokenIds } : {}),
           finish_reason: reply.finishReason ?? (toolCalls.length ? "tool_calls" : "stop"),
         },
       ],

@@ -15,7 +15,7 @@ import type { ChatMessage, RolloutTask } from "../../server/policies/types";
 import { hashSeed } from "../../server/rods/random";
 
 type Json = Record<string, any>;
-type ApiTask = RolloutTask & { externalId: string; split: string };
+type ApiTask = RolloutTask & { externalId: string; split: string; parentId?: string | null };
 
 export interface TrainerOptions {
   url: string;
@@ -123,6 +123,38 @@ export async function runSimulatedTrainer(options: TrainerOptions): Promise<{ tr
     return candidates[0] ? { task: candidates[0], isEval: false } : null;
   }
 
+  let datasetName = "";
+  let refreshing: Promise<boolean> | null = null;
+  let lastRefresh = 0;
+  function indexTasks(list: ApiTask[]) {
+    tasks = list;
+    byId.clear();
+    byText.clear();
+    for (const t of tasks) {
+      byId.set(t.id, t);
+      const key = firstUserText(t.turns.flat());
+      byText.set(key, [...(byText.get(key) ?? []), t]);
+    }
+    // A synthesized task's difficulty inherits along its lineage, as in RODS's own learner.
+    for (const t of tasks) if (t.parentId) t.parent = byId.get(t.parentId);
+  }
+  /** Reads the dataset again (one read at a time, at most every 2 s); true when it found tasks it did not know. */
+  function refreshTasks(): Promise<boolean> {
+    if (refreshing) return refreshing;
+    if (Date.now() - lastRefresh < 2_000) return Promise.resolve(false);
+    refreshing = loadTasks(api, datasetName)
+      .then((list) => {
+        const isNew = list.length > tasks.length;
+        if (isNew) indexTasks(list);
+        return isNew;
+      })
+      .finally(() => {
+        lastRefresh = Date.now();
+        refreshing = null;
+      });
+    return refreshing;
+  }
+
   // ---- the OpenAI-compatible endpoint ----
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const send = (status: number, body: unknown) => {
@@ -139,7 +171,8 @@ export async function runSimulatedTrainer(options: TrainerOptions): Promise<{ tr
     const seed = Number(body.seed);
     let plan = plans.get(seed);
     if (!plan) {
-      const found = identify(messages, seed);
+      // Tasks synthesized after the trainer started are unknown to it until the dataset is read again.
+      const found = identify(messages, seed) ?? ((await refreshTasks()) ? identify(messages, seed) : null);
       if (!found) return send(400, { error: { message: "unknown task: the served learner knows only the tasks of the run's dataset" } });
       const result = learner.rolloutSync(found.task, { sample: 0, seed, isGreedy: found.isEval });
       plan = { ...found, messages: result.messages, behaviour: result.behaviour as SimulatedBehaviour };
@@ -187,12 +220,8 @@ export async function runSimulatedTrainer(options: TrainerOptions): Promise<{ tr
     if (state && state.runId !== runId) throw new Error(`the state file ${options.statePath} belongs to run ${state.runId}, not ${runId}`);
     runConfig = run.config as Json;
     totalSteps = (run.totalSteps as number | null) ?? 1000;
-    tasks = await loadTasks(api, run.datasetName as string);
-    for (const t of tasks) {
-      byId.set(t.id, t);
-      const key = firstUserText(t.turns.flat());
-      byText.set(key, [...(byText.get(key) ?? []), t]);
-    }
+    datasetName = run.datasetName as string;
+    indexTasks(await loadTasks(api, datasetName));
     if (!state) {
       const initial = SimulatedLearner.create({ seed: runConfig.seed as number }).toJSON();
       state = { runId, version: run.policyVersion as number, params: initial, history: { [String(run.policyVersion)]: initial }, trainedSteps: [] };

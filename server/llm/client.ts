@@ -67,6 +67,8 @@ export interface ChatParams {
   maxTokens?: number;
   responseFormat?: { type: "json_schema"; json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean } };
   seed?: number;
+  /** ask for the sampled tokens' log-probabilities */
+  logprobs?: boolean;
   signal?: AbortSignal;
 }
 
@@ -298,6 +300,7 @@ function toRequestBody(model: string, params: ChatParams) {
     ...(params.maxTokens !== undefined ? { max_tokens: params.maxTokens } : {}),
     ...(params.responseFormat ? { response_format: params.responseFormat } : {}),
     ...(params.seed !== undefined ? { seed: params.seed } : {}),
+    ...(params.logprobs ? { logprobs: true } : {}),
     stream: false as const,
   };
 }

@@ -49,6 +49,11 @@ export const ZOpenAIPolicy = ZOpenAIEndpoint.extend({
    * Training rollouts use it too when set, else RODS's short default prompt.
    */
   systemPrompt: z.string().min(1).max(20_000).nullable().default(null),
+  /**
+   * ask the server for the log-probability of every sampled token (OpenAI's `logprobs: true`); what it returns, and
+   * token ids where the server sends them (vLLM), reach an external trainer with each batch
+   */
+  logprobs: z.boolean().default(false),
 });
 
 export const ZPolicyConfig = z.discriminatedUnion("kind", [ZSimulatedPolicy, ZOpenAIPolicy]);

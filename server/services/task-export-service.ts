@@ -5,12 +5,12 @@ import { AppError } from "../errors";
 import { resolveTask } from "./task-lookup";
 import { rolloutTaskSelect, toRolloutTask } from "./task-mapping";
 
-const exportSelect = { ...rolloutTaskSelect, externalId: true, split: true, origin: true, dataset: { select: { name: true } } } as const;
+const exportSelect = { ...rolloutTaskSelect, externalId: true, split: true, origin: true, parentId: true, dataset: { select: { name: true } } } as const;
 
-type Row = { externalId: string; split: string; origin: string; dataset: { name: string } } & Parameters<typeof toRolloutTask>[0];
+type Row = { externalId: string; split: string; origin: string; parentId: string | null; dataset: { name: string } } & Parameters<typeof toRolloutTask>[0];
 
 function toExport(row: Row) {
-  return { ...toRolloutTask(row), externalId: row.externalId, split: row.split, origin: row.origin, datasetName: row.dataset.name };
+  return { ...toRolloutTask(row), externalId: row.externalId, split: row.split, origin: row.origin, parentId: row.parentId, datasetName: row.dataset.name };
 }
 
 export async function listTasksInFull({ db, datasetName, split, limit, cursor }: { db: Db; datasetName?: string; split?: "train" | "test"; limit: number; cursor?: string }) {

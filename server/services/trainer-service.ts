@@ -10,6 +10,7 @@ import { JOBS, type JobSender } from "../jobs/contract";
 import { modeFlags, type TRunConfig } from "../rods/config";
 import { grpoAdvantages, rewardOf } from "../rods/stats";
 import { isEvalEpoch } from "../rods/schedule";
+import type { TokenInfo } from "../policies/openai/token-info";
 
 /** Longest long poll; a trainer polls again after a 204. */
 export const MAX_WAIT_SECONDS = 60;
@@ -59,6 +60,8 @@ export interface BatchRollout {
   advantage: number | null;
   success: boolean | null;
   infraError: string | null;
+  /** per assistant message, what the inference server returned of its tokens (only when it returned any) */
+  tokens?: TokenInfo[];
 }
 
 export interface Batch {
@@ -70,6 +73,12 @@ export interface Batch {
   groups: { taskId: string; category: string; origin: string; tools: { type: "function"; [key: string]: unknown }[]; rollouts: BatchRollout[] }[];
 }
 
+/** The openai policy's token record of a rollout (server/policies/openai/token-info.ts), when there is one. */
+function tokensOf(behaviour: unknown): { tokens?: TokenInfo[] } {
+  const tokens = (behaviour as { tokens?: unknown } | null)?.tokens;
+  return Array.isArray(tokens) && tokens.length > 0 ? { tokens: tokens as TokenInfo[] } : {};
+}
+
 /** The batch of a published step: every group with its trajectories, rewards and group-normalised advantages. */
 export async function batchOfStep({ db, runId, stepIndex, config }: { db: Db; runId: string; stepIndex: number; config: TRunConfig }): Promise<Batch> {
   const step = await db.step.findUniqueOrThrow({
@@ -79,7 +88,7 @@ export async function batchOfStep({ db, runId, stepIndex, config }: { db: Db; ru
   const [rollouts, tasks] = await Promise.all([
     db.rollout.findMany({
       where: { runId, stepIndex },
-      select: { taskId: true, sample: true, policyVersion: true, messages: true, reward: true, success: true, infraError: true },
+      select: { taskId: true, sample: true, policyVersion: true, messages: true, reward: true, success: true, infraError: true, behaviour: true },
       orderBy: [{ taskId: "asc" }, { sample: "asc" }],
     }),
     db.task.findMany({ where: { id: { in: step.taskIds } }, select: { id: true, category: true, origin: true, involvedClasses: true } }),
@@ -110,6 +119,7 @@ export async function batchOfStep({ db, runId, stepIndex, config }: { db: Db; ru
         advantage: advantageOf.get(r.sample) ?? null,
         success: r.infraError === null ? r.success : null,
         infraError: r.infraError,
+        ...tokensOf(r.behaviour),
       })),
     };
   });

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.error
 import urllib.parse
+import urllib.request
 from typing import Any, Callable, Dict, List, Optional
 
-from .envs import EnvClient
+from .envs import EnvClient, RodsApiError
 
 Batch = Dict[str, Any]
 ENDED = ("completed", "cancelled", "failed")
@@ -54,6 +56,31 @@ class RodsClient(EnvClient):
 
     def get_task(self, task_id: str) -> Dict[str, Any]:
         return self.request("GET", f"/tasks/{urllib.parse.quote(task_id)}")[1]
+
+    def export_run(self, run_id: str, fmt: str, out_path: str, chunk_bytes: int = 1 << 20) -> int:
+        """Streams ``GET /runs/{id}/export?format=…`` to ``out_path`` (bfcl arrives as a .tar); returns bytes written.
+
+        Formats: bfcl, verl-parquet, trl-jsonl, trajectories, metrics-csv (scope runs:read).
+        """
+        url = f"{self.base_url}/api/v1/runs/{urllib.parse.quote(run_id, safe='')}/export?format={urllib.parse.quote(fmt)}"
+        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.api_key}"})
+        written = 0
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as res, open(out_path, "wb") as out:
+                while True:
+                    chunk = res.read(chunk_bytes)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    written += len(chunk)
+        except urllib.error.HTTPError as error:
+            text = error.read().decode("utf-8", "replace")
+            try:
+                payload = json.loads(text)["error"]
+            except (ValueError, KeyError, TypeError):
+                payload = {"code": "HTTP_ERROR", "message": text[:500]}
+            raise RodsApiError(error.code, payload.get("code", "HTTP_ERROR"), payload.get("message", ""), payload.get("details")) from None
+        return written
 
     def openapi(self) -> Dict[str, Any]:
         return self.request("GET", "/openapi.json")[1]

@@ -1,8 +1,8 @@
 // The Python client's external-trainer example as a separate process over HTTP only: it creates a run with
 // trainer "external", trains on each published batch and acknowledges it; killed after its first step and started
 // again with the same state file, it continues with the oldest unacknowledged batch and trains no step twice.
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type PgBoss from "pg-boss";
@@ -85,5 +85,26 @@ describe("the Python client's external trainer over HTTP", () => {
     for (const s of steps) expect(s.trainerMetrics).toMatchObject({ loss: expect.any(Number), lr: 0.1 });
     await expectCompleteGroups(db, runId, 4);
     expect((await db.run.findUniqueOrThrow({ where: { id: runId }, select: { policyVersion: true } })).policyVersion).toBe(3);
+
+    // The same client exports the run it trained: trajectories (one JSON line a rollout) and per-step metrics.
+    const outDir = mkdtempSync(path.join(tmpdir(), "rods-py-export-"));
+    const script = [
+      "import json, sys",
+      `sys.path.insert(0, ${JSON.stringify(path.join(process.cwd(), "clients", "python"))})`,
+      "from rods_client import RodsClient, RodsApiError",
+      "c = RodsClient(sys.argv[1], sys.argv[2])",
+      "n = c.export_run(sys.argv[3], 'trajectories', sys.argv[4] + '/t.jsonl')",
+      "m = c.export_run(sys.argv[3], 'metrics-csv', sys.argv[4] + '/m.csv')",
+      "try:\n    c.export_run('no-such-run', 'trajectories', sys.argv[4] + '/x')\nexcept RodsApiError as e:\n    print(json.dumps({'status': e.status, 'code': e.code}))",
+      "print(json.dumps({'bytes': [n, m]}))",
+    ].join("\n");
+    const exported = spawnSync("python3", ["-c", script, server.url, key, runId, outDir], { encoding: "utf8" });
+    expect(exported.status, exported.stderr).toBe(0);
+    const printed = exported.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+    expect(printed[0]).toEqual({ status: 404, code: "NOT_FOUND" });
+    const trajectoryLines = readFileSync(path.join(outDir, "t.jsonl"), "utf8").trim().split("\n");
+    expect(trajectoryLines).toHaveLength(await db.rollout.count({ where: { runId } }));
+    expect(JSON.parse(trajectoryLines[0]!)).toMatchObject({ messages: expect.any(Array), reward: expect.any(Number) });
+    expect(readFileSync(path.join(outDir, "m.csv"), "utf8").trim().split("\n")).toHaveLength(1 + 3);
   });
 });

@@ -122,4 +122,16 @@ describe("the simulated learner as an external trainer process", () => {
     expect(Math.abs(b.heldOut.at(-1)!.score - a.heldOut.at(-1)!.score)).toBeLessThanOrEqual(0.1);
     for (let i = 0; i < a.informative.length; i++) expect(Math.abs(b.informative[i]! - a.informative[i]!)).toBeLessThanOrEqual(0.1);
   });
+  it("serves the tasks RODS synthesizes during a rods run too (it reads the dataset again when a conversation is new)", { timeout: 600_000 }, async () => {
+    const rods = { mode: "rods", epochs: 3, k: 4, batchSize: 20, limitSeeds: 40, evalLimit: 8, seed: 5 };
+    const state = path.join(mkdtempSync(path.join(tmpdir(), "rods-trainer-")), "state.json");
+    const trainer = startTrainer(["--url", server.url, "--key", key, "--create", JSON.stringify({ ...rods, name: "external rods" }), "--state", state]);
+    const runId = (await trainer.waitFor((l) => "created" in l)).created as string;
+    await trainer.waitFor((l) => l.done === true);
+    expect(await waitForRunStatus(db, runId, ["completed", "failed", "paused"], 60_000)).toBe("completed");
+    const synthesizedRollouts = await db.rollout.count({ where: { runId, task: { origin: "synthesized" } } });
+    expect(synthesizedRollouts).toBeGreaterThan(0);
+    expect(await db.rollout.count({ where: { runId, infraError: { not: null } } })).toBe(0);
+    await expectCompleteGroups(db, runId, rods.k);
+  });
 });

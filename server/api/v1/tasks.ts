@@ -11,6 +11,7 @@ const ZTaskV1 = z
     datasetName: z.string(),
     split: z.string(),
     origin: z.string(),
+    parentId: z.string().nullable().meta({ description: "the seed a synthesized task was made from (lineage); null for seeds and imports" }),
     category: z.string(),
     involvedClasses: z.array(z.string()),
     initialConfig: z.record(z.string(), z.unknown()),

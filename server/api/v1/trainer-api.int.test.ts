@@ -13,6 +13,7 @@ import { resetData, testDb } from "../../../test/db";
 import { startApiServer, type ApiServer } from "../../../test/api-server";
 import { waitForRunStatus } from "../../../test/run-helpers";
 import { ZBatch } from "./trainer";
+import { startFakeOpenAI } from "../../../test/fake-openai-server";
 
 const db = testDb();
 let server: ApiServer;
@@ -165,5 +166,31 @@ describe("/api/v1 trainer seam over HTTP", () => {
     expect((await call("GET", "/runs/nope/batches/next?waitSeconds=0")).status).toBe(404);
     await call("POST", `/runs/${run.id}/cancel`, { body: {} });
     await call("POST", `/runs/${builtin.id}/cancel`, { body: {} });
+  });
+  it("carries the token log-probabilities and ids the inference server returned, per assistant message", async () => {
+    const model = await startFakeOpenAI({ script: () => ({ content: "I cannot help with that.", logprobs: [{ token: "I", logprob: -0.5 }, { token: " cannot", logprob: -1.25 }], tokenIds: [40, 2952] }) });
+    try {
+      const policy = { kind: "openai", baseUrl: model.url, model: "fake-model", logprobs: true, timeoutMs: 5_000 };
+      const created = await call("POST", "/runs", { body: { name: "external logprobs", config: { ...external({ epochs: 1, batchSize: 4, limitSeeds: 4, evalLimit: 2, k: 2 }), policy } } });
+      expect(created.status).toBe(201);
+      const runId: string = created.json!.id;
+      let batch: Record<string, any> | null = null;
+      for (let i = 0; i < 20 && !batch; i++) batch = (await call("GET", `/runs/${runId}/batches/next?waitSeconds=10`)).json;
+      expect(ZBatch.safeParse(batch).success).toBe(true);
+      expect(model.requests.every((r) => r.logprobs === true)).toBe(true);
+      for (const group of batch!.groups) {
+        for (const rollout of group.rollouts) {
+          expect(rollout.tokens.length).toBeGreaterThan(0);
+          for (const t of rollout.tokens) {
+            expect(rollout.messages[t.messageIndex]).toMatchObject({ role: "assistant", content: "I cannot help with that." });
+            expect(t).toMatchObject({ tokens: ["I", " cannot"], logprobs: [-0.5, -1.25], tokenIds: [40, 2952] });
+          }
+        }
+      }
+      expect((await call("POST", `/runs/${runId}/batches/${batch!.step}/ack`, { body: { policyVersion: 1 } })).status).toBe(200);
+      await call("POST", `/runs/${runId}/cancel`, { body: {} });
+    } finally {
+      await model.close();
+    }
   });
 });

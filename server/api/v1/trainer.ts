@@ -30,6 +30,18 @@ export const ZBatch = z
             advantage: z.number().nullable().meta({ description: "(reward − group mean) / (group std + 1e-6) over the group's scored rollouts; null for infrastructure failures" }),
             success: z.boolean().nullable(),
             infraError: z.string().nullable().meta({ description: "set when the rollout failed for infrastructure reasons: do not train on it" }),
+            tokens: z
+              .array(
+                z.object({
+                  messageIndex: z.int().meta({ description: "index in `messages` of the assistant message this completion produced" }),
+                  tokens: z.array(z.string()).optional(),
+                  logprobs: z.array(z.number()).optional().meta({ description: "log-probability of each sampled token under the policy that sampled it" }),
+                  tokenIds: z.array(z.int()).optional(),
+                  promptTokenIds: z.array(z.int()).optional(),
+                }),
+              )
+              .optional()
+              .meta({ description: "present when the inference server returned token log-probabilities or ids (policy.logprobs: true; token ids from vLLM)" }),
           }),
         ),
       }),

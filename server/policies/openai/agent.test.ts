@@ -105,6 +105,25 @@ describe("OpenAIPolicy: a full rollout", () => {
     expect(server.requests.every((r) => r.temperature === 0)).toBe(true);
   });
 
+  it("asks for logprobs when configured and records what the server returned per assistant message", async () => {
+    const { server, policy } = await setup(() => ({ content: "ok", logprobs: [{ token: "ok", logprob: -0.25 }], tokenIds: [42] }), { logprobs: true });
+    const result = await policy.rollout(base0, { sample: 0, seed: 1 });
+    expect(server.requests.every((r) => r.logprobs === true)).toBe(true);
+    const tokens = (result.behaviour as OpenAIBehaviour).tokens!;
+    expect(tokens).toHaveLength(base0.turns.length);
+    for (const t of tokens) {
+      expect(result.messages[t.messageIndex]).toMatchObject({ role: "assistant", content: "ok" });
+      expect(t).toMatchObject({ tokens: ["ok"], logprobs: [-0.25], tokenIds: [42] });
+    }
+  });
+
+  it("does not ask for logprobs by default, and records none when the server sends none", async () => {
+    const { server, policy } = await setup(() => ({ content: "ok" }));
+    const result = await policy.rollout(base0, { sample: 0, seed: 1 });
+    expect(server.requests.some((r) => "logprobs" in r)).toBe(false);
+    expect((result.behaviour as OpenAIBehaviour).tokens).toBeUndefined();
+  });
+
   it("ends the rollout when a turn uses up its steps; later turns count as not reached", async () => {
     const { server, policy } = await setup(() => ({ toolCalls: [{ name: "pwd", arguments: "{}" }] }), { maxStepsPerTurn: 3 });
     const result = await policy.rollout(base0, { sample: 0, seed: 1 });

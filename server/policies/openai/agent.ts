@@ -21,6 +21,7 @@ import { createLlmClient, LlmError, type ChatToolCall, type LlmClient } from "..
 import type { TPolicyConfig } from "../../rods/config";
 import type { ChatMessage, Policy, RolloutOptions, RolloutResult, RolloutTask } from "../types";
 import { Semaphore } from "./semaphore";
+import { tokenInfoOf, type TokenInfo } from "./token-info";
 
 export type TOpenAIPolicyConfig = Extract<TPolicyConfig, { kind: "openai" }>;
 
@@ -44,6 +45,8 @@ export interface OpenAIBehaviour {
   llmCalls: number;
   /** HTTP attempts over all of them, retries included */
   attempts: number;
+  /** per assistant message, the tokens, log-probabilities and token ids the server returned (when it did) */
+  tokens?: TokenInfo[];
 }
 
 export interface OpenAIPolicyOptions {
@@ -161,6 +164,7 @@ export class OpenAIPolicy implements Policy {
             topP: this.config.topP,
             maxTokens: this.config.maxTokens,
             seed: options.seed,
+            logprobs: this.config.logprobs,
             signal: options.signal,
           });
         } catch (error) {
@@ -178,6 +182,8 @@ export class OpenAIPolicy implements Policy {
         tokensIn += reply.usage.promptTokens;
         tokensOut += reply.usage.completionTokens;
         const { content, toolCalls } = reply.message;
+        const tokenInfo = tokenInfoOf(reply.raw, messages.length);
+        if (tokenInfo) (behaviour.tokens ??= []).push(tokenInfo);
         if (toolCalls.length === 0) {
           messages.push({ role: "assistant", content });
           isAnswered = true;
