@@ -87,7 +87,7 @@ describe("deleting a run", () => {
     expect(await db.poolEntry.count({ where: { runId: run.id } })).toBe(2);
   });
 
-  it("DELETE /api/v1/runs/{id} over HTTP: 409 while active, then the counts, then 404", async () => {
+  it("PATCH and DELETE /api/v1/runs/{id} over HTTP: notes, tags, archive; 409 while active, then the counts, then 404", async () => {
     const user = await createUser({ db, email: "api@example.org", name: "Api", password: "api's password" });
     const key = (await createApiKey({ db, userId: user.id, name: "w", scopes: ["runs:write"] })).key;
     const call = async (method: string, path: string) => {
@@ -98,7 +98,23 @@ describe("deleting a run", () => {
     const active = await call("DELETE", `/runs/${run.id}`);
     expect(active.status).toBe(409);
     expect(active.json.error.message).toContain("cancel it first");
+    // PATCH: notes and tags (400 naming the field on bad ones), archive once the run is no longer active.
+    const patch = (body: unknown) =>
+      fetch(`${server.url}/api/v1/runs/${run.id}`, { method: "PATCH", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const tagged = await patch({ notes: "first try", tags: ["sweep", "sweep", "k2"] });
+    expect(tagged.status).toBe(200);
+    expect(await tagged.json()).toMatchObject({ notes: "first try", tags: ["sweep", "k2"], archivedAt: null });
+    const bad = await patch({ tags: ["two words"] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("tags");
+    expect((await patch({ archived: true })).status).toBe(409);
     await db.run.update({ where: { id: run.id }, data: { status: "cancelled" } });
+    const archived = await patch({ archived: true });
+    expect(((await archived.json()) as { archivedAt: string | null }).archivedAt).not.toBeNull();
+    const listed = await fetch(`${server.url}/api/v1/runs`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(((await listed.json()) as { runs: { id: string }[] }).runs.map((r) => r.id)).not.toContain(run.id);
+    const withArchived = await fetch(`${server.url}/api/v1/runs?includeArchived=true&tag=k2`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(((await withArchived.json()) as { runs: { id: string }[] }).runs.map((r) => r.id)).toEqual([run.id]);
     const done = await call("DELETE", `/runs/${run.id}`);
     expect(done.status).toBe(200);
     expect(done.json.deletes.poolEntries).toBe(2);
