@@ -37,6 +37,25 @@ test.describe("run management", () => {
     await page.goto(`/runs/${run.runId}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAME);
 
+    // The header says when it ended and how long it took; the event log tells the run's story.
+    await expect(page.getByTestId("run-times")).toContainText(/ended .* · took /);
+    const log = page.getByTestId("event-log");
+    await expect(log).toContainText("Run created");
+    await expect(log).toContainText(/Epoch 1 closed after \d+ steps?/);
+    await expect(log.locator("li").last()).toContainText("Run finished");
+
+    // Tags: saved on the monitor, shown and filterable in the list.
+    const tag = `e2e-${stamp}`;
+    await page.getByLabel(/^Tags/).fill(tag);
+    await page.getByRole("button", { name: "Save notes and tags" }).click();
+    await expect(page.getByText("Saved.")).toBeVisible();
+    await page.goto("/runs");
+    await page.getByLabel("Filter by tag").selectOption(tag);
+    await expect(page.getByRole("table", { name: "Runs" }).getByTestId("run-row")).toHaveCount(1);
+    await expect(page.getByTestId("run-row").first()).toContainText(NAME);
+    await expect(page.getByTestId("run-row").first().getByTestId("run-tag")).toHaveText(tag);
+    await page.goto(`/runs/${run.runId}`);
+
     // Clone: the form starts from this run's settings, still editable.
     await page.getByRole("link", { name: `Run again with the settings of ${NAME}` }).click();
     await expect(page).toHaveURL(new RegExp(`/experiments/new\\?from=${run.runId}`));

@@ -96,7 +96,7 @@ export function RunMonitor({ runId }: { runId: string }) {
         </>
       )}
       <RunEventLog runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
-      <RunNotes key={`${run.notes}|${run.tags.join(",")}`} run={run} />
+      <RunNotes run={run} />
       <RunExports runId={runId} />
     </>
   );
