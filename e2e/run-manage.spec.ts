@@ -19,6 +19,7 @@ const stamp = Date.now().toString(36);
 const NAME = `e2e manage ${stamp}`;
 let db: Db;
 let run: SyntheticRun;
+const givenDatabaseUrl = process.env.DATABASE_URL;
 
 test.describe("run management", () => {
   test.beforeAll(async () => {
@@ -30,9 +31,12 @@ test.describe("run management", () => {
   test.afterAll(async () => {
     if (db && run) await removeSyntheticRuns({ db, runs: [run] });
     await disconnectDb();
+    // Specs share this worker process: the next one finds the e2e database as it would alone.
+    if (givenDatabaseUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = givenDatabaseUrl;
   });
 
-  test("clone prefills the launch form; delete shows the counts, keeps synthesized tasks and removes the run", async ({ page }) => {
+  test("times and event log on the monitor, tags filter the list, clone prefills the launch form, delete shows the counts and removes the run", async ({ page }) => {
     await signInViaApi(page);
     await page.goto(`/runs/${run.runId}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAME);
