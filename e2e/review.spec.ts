@@ -75,7 +75,10 @@ test.describe.serial("review and lineage", () => {
     await page.goto("/tasks?origin=synthesized");
     const link = page.getByRole("table", { name: "Tasks" }).getByRole("link").first();
     await expect(link).toBeVisible({ timeout: 60_000 });
-    const variant = await link.innerText();
+    // The list shows a short name (seed id + suffix); the full id is in the title.
+    const variant = (await link.getAttribute("title"))!;
+    expect(variant).toContain(`${await link.innerText().then((t) => t.split("~")[0])}~syn-`);
+    expect(variant.endsWith((await link.innerText()).split("~")[1]!)).toBe(true);
     await link.click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(variant);
 

@@ -17,6 +17,8 @@ import { bootstrapAdminIfNone } from "../server/services/auth-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, countDatasetTasks, createImportRun } from "../server/services/import-service";
 
 const env = parseEnv();
+// No usage data leaves the machine: `next build` and `next start` inherit this (set it to 0 to opt back in).
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const log = (message: string) => console.log(`[rods] ${message}`);
 const debug = (message: string) => process.env.RODS_DEBUG && log(message);
 const bin = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);

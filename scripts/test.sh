@@ -2,6 +2,8 @@
 # npm test: typecheck, unit tests, integration tests (real Postgres), e2e in Chromium against the built app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Next.js telemetry off for the builds the tests make.
+export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"
 npx tsc --noEmit -p .
 echo "== unit tests"

@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { GateResults } from "@/components/ui/gate-results";
@@ -31,12 +31,22 @@ export function ReviewQueue() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const params = useSearchParams();
-  const runId = params.get("run") ?? undefined;
+  const runId = params.get("run") || undefined;
+  const category = params.get("category") || undefined;
+  const router = useRouter();
+  const runs = useQuery(trpc.runs.list.queryOptions({ limit: 100 }));
+  const taskCounts = useQuery(trpc.tasks.counts.queryOptions({}));
+  function setFilter(key: "run" | "category", value: string) {
+    const next = new URLSearchParams(params.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    router.replace(`/review?${next.toString()}`, { scroll: false });
+  }
 
   const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
   // Live: a running synthesis keeps adding tasks; the current task is tracked by id, so it stays put.
-  const list = useQuery({ ...trpc.review.list.queryOptions({ runId, limit: 100 }), refetchInterval: 5_000 });
-  const counts = useQuery({ ...trpc.review.counts.queryOptions({ runId }), refetchInterval: 5_000 });
+  const list = useQuery({ ...trpc.review.list.queryOptions({ runId, category, limit: 100 }), refetchInterval: 5_000 });
+  const counts = useQuery({ ...trpc.review.counts.queryOptions({ runId, category }), refetchInterval: 5_000 });
 
   const [currentId, setCurrentId] = useState<string | null>(null);
   /** position of the current task, so that after a decision the next one in line takes its place */
@@ -190,11 +200,31 @@ export function ReviewQueue() {
         ) : (
           <span className="muted">Counting…</span>
         )}
-        {runId ? (
-          <span className="chip">
-            only run {runId} · <Link href="/review">show all runs</Link>
-          </span>
-        ) : null}
+      </div>
+      <div className="filters" role="search" aria-label="Review filters">
+        <label>
+          Run
+          <select aria-label="Run" value={runId ?? ""} onChange={(e) => setFilter("run", e.target.value)}>
+            <option value="">All runs</option>
+            {(runs.data ?? []).map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name} ({r.status})
+              </option>
+            ))}
+            {runId && runs.data && !runs.data.some((r) => r.id === runId) ? <option value={runId}>run {runId}</option> : null}
+          </select>
+        </label>
+        <label>
+          Category
+          <select aria-label="Category" value={category ?? ""} onChange={(e) => setFilter("category", e.target.value)}>
+            <option value="">All categories</option>
+            {Object.keys(taskCounts.data?.byCategory ?? {}).map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <p className={`muted ${keyStyles.keys}`} aria-label="Keyboard shortcuts">
         Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>e</kbd> edit · <kbd>x</kbd> select for bulk

@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTRPC } from "@/components/trpc-provider";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
@@ -8,6 +9,9 @@ import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 const PAGE_SIZE = 50;
 const SPLITS = ["train", "test", "none"] as const;
 const ORIGINS = ["seed", "synthesized", "imported"] as const;
+const SORTS = ["natural", "created", "mean", "phi"] as const;
+const SORT_LABELS: Record<(typeof SORTS)[number], string> = { natural: "Id (natural order)", created: "Created", mean: "Last r̄ (needs a run)", phi: "Last φ (needs a run)" };
+type Sort = (typeof SORTS)[number];
 type Split = (typeof SPLITS)[number];
 type Origin = (typeof ORIGINS)[number];
 
@@ -25,7 +29,14 @@ export function TaskList() {
     split: oneOf<Split>(SPLITS, params.get("split")),
     apiClass: params.get("class") ?? undefined,
     origin: oneOf<Origin>(ORIGINS, params.get("origin")),
+    search: params.get("q") || undefined,
   };
+  const runId = params.get("run") || undefined;
+  const requestedSort = oneOf<Sort>(SORTS, params.get("sort")) ?? "natural";
+  // r̄ and φ exist only within a run; without one the list falls back to natural order.
+  const sort: Sort = !runId && (requestedSort === "mean" || requestedSort === "phi") ? "natural" : requestedSort;
+  const dir = params.get("dir") === "desc" ? "desc" : "asc";
+  const [searchText, setSearchText] = useState(filter.search ?? "");
   const page = Math.max(1, Number(params.get("page")) || 1);
 
   const importStatus = useQuery({
@@ -33,9 +44,10 @@ export function TaskList() {
     refetchInterval: (q) => (q.state.data?.status === "running" ? 1_500 : false),
   });
   const isImporting = importStatus.data?.status === "running";
+  const runs = useQuery(trpc.runs.list.queryOptions({ limit: 100 }));
   const counts = useQuery({ ...trpc.tasks.counts.queryOptions({}), refetchInterval: isImporting ? 1_500 : false });
   const list = useQuery({
-    ...trpc.tasks.list.queryOptions({ filter, page, pageSize: PAGE_SIZE }),
+    ...trpc.tasks.list.queryOptions({ filter, page, pageSize: PAGE_SIZE, runId, sort, dir }),
     placeholderData: keepPreviousData,
     refetchInterval: isImporting ? 1_500 : false,
   });
@@ -60,6 +72,53 @@ export function TaskList() {
         <ErrorState title="The last import failed; nothing from it was saved" message={importStatus.data.error ?? "unknown error"} />
       ) : null}
       <div className="filters" role="search">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setParam("q", searchText.trim() || undefined);
+          }}
+        >
+          <label>
+            Search
+            <input
+              type="search"
+              aria-label="Search tasks"
+              placeholder="id or words of the user text"
+              maxLength={200}
+              value={searchText}
+              onChange={(e) => setSearchText(e.target.value.replace(/\u0000/g, ""))}
+            />
+          </label>
+          <button type="submit">Search</button>
+        </form>
+        <label>
+          Run
+          <select aria-label="Run" value={runId ?? ""} onChange={(e) => setParam("run", e.target.value || undefined)}>
+            <option value="">All tasks (no run)</option>
+            {(runs.data ?? []).map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name} ({r.status})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sort by
+          <select aria-label="Sort by" value={sort} onChange={(e) => setParam("sort", e.target.value === "natural" ? undefined : e.target.value)}>
+            {SORTS.map((s) => (
+              <option key={s} value={s} disabled={!runId && (s === "mean" || s === "phi")}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Order
+          <select aria-label="Order" value={dir} onChange={(e) => setParam("dir", e.target.value === "asc" ? undefined : e.target.value)}>
+            <option value="asc">ascending</option>
+            <option value="desc">descending</option>
+          </select>
+        </label>
         <label>
           Category
           <select aria-label="Category" value={filter.category ?? ""} onChange={(e) => setParam("category", e.target.value || undefined)}>
@@ -131,7 +190,13 @@ export function TaskList() {
           </EmptyState>
         ) : (
           <EmptyState title="No task matches these filters">
-            <button type="button" onClick={() => router.replace(pathname)}>
+            <button
+              type="button"
+              onClick={() => {
+                setSearchText("");
+                router.replace(pathname);
+              }}
+            >
               Clear filters
             </button>
           </EmptyState>
@@ -151,13 +216,33 @@ export function TaskList() {
                 <th>Turns</th>
                 <th>Origin</th>
                 <th>Ground truth</th>
+                <th>Review</th>
+                {runId ? (
+                  <>
+                    <th>Pool state</th>
+                    <th>Last r̄</th>
+                    <th>Last φ</th>
+                  </>
+                ) : null}
               </tr>
             </thead>
             <tbody>
               {list.data.items.map((t) => (
                 <tr key={t.id}>
                   <td>
-                    <Link href={`/tasks/${t.id}`}>{t.externalId}</Link>
+                    <Link href={`/tasks/${t.id}`} title={t.externalId}>
+                      {t.shortName}
+                    </Link>
+                    {t.shortName !== t.externalId ? (
+                      <button
+                        type="button"
+                        aria-label={`Copy full id ${t.externalId}`}
+                        title="Copy the full id"
+                        onClick={() => void navigator.clipboard?.writeText(t.externalId)}
+                      >
+                        copy
+                      </button>
+                    ) : null}
                   </td>
                   <td>{t.category}</td>
                   <td>{t.split}</td>
@@ -179,6 +264,16 @@ export function TaskList() {
                       <span className="chip warn">defect</span>
                     )}
                   </td>
+                  <td>{t.reviewState === "none" ? <span className="muted">—</span> : t.reviewState}</td>
+                  {runId ? (
+                    <>
+                      <td>{t.poolState ?? <span className="muted">not in pool</span>}</td>
+                      <td title={t.lastStep === null ? "not rolled out in this run yet" : `at step ${t.lastStep + 1}`}>
+                        {t.lastMean === null ? <span className="muted">—</span> : t.lastMean.toFixed(2)}
+                      </td>
+                      <td>{t.lastPhi === null ? <span className="muted">—</span> : t.lastPhi.toFixed(3)}</td>
+                    </>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -15,7 +15,7 @@ import { Prisma } from "../generated/prisma/client";
  * - trainer       the trainer protocol: fetch task batches, report rollouts and rewards for a run
  */
 export const API_SCOPES = {
-  "runs:read": "Read runs, steps, statistics, rollouts and evaluations",
+  "runs:read": "Read runs, steps, statistics, rollouts and evaluations, download exports, scrape /metrics",
   "runs:write": "Create, pause, resume and cancel runs (includes runs:read)",
   "tasks:read": "Read tasks, datasets and synthesis attempts",
   "tasks:write": "Import tasks and review synthesized ones (includes tasks:read)",

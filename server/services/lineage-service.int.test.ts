@@ -116,7 +116,27 @@ describe("lineage and trajectories", () => {
 
   it("indexes the stored rollouts and shows one as a conversation with its verdicts", async () => {
     const index = await listTaskRollouts({ db, taskId: ids.A! });
-    expect(index).toEqual([{ runId: newer, runName: "newer run", steps: [{ stepIndex: 1, rollouts: 2, meanReward: 1, infraFailures: 1, firstSample: 0, lastSample: 1 }] }]);
+    expect(index).toEqual([
+      {
+        runId: newer,
+        runName: "newer run",
+        steps: [
+          {
+            stepIndex: 1,
+            rollouts: 2,
+            meanReward: 1,
+            infraFailures: 1,
+            firstSample: 0,
+            lastSample: 1,
+            // the sample picker shows each sample's reward, and an infrastructure failure as such (not as reward 0)
+            samples: [
+              { sample: 0, reward: 1, infraFailure: false },
+              { sample: 1, reward: null, infraFailure: true },
+            ],
+          },
+        ],
+      },
+    ]);
 
     const ok = await getRollout({ db, runId: newer, taskId: ids.A!, stepIndex: 1, sample: 0 });
     expect(ok.reward).toBe(1);

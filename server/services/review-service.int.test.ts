@@ -188,4 +188,15 @@ describe("review service", () => {
     expect(await signedIn.review.counts({ runId })).toMatchObject({ approved: 4 });
     expect((await signedIn.review.history({ taskId: pending[5]! }))[0]).toMatchObject({ decision: "approve", user: { name: "Alice" } });
   });
+  it("filters the queue and its counts by run and by category", async () => {
+    const all = await listReviewQueue({ db, limit: 200 });
+    const base = await listReviewQueue({ db, category: "base", limit: 200 });
+    expect(base.total).toBe(all.total); // the synthesized tasks here all come from base seeds
+    expect(base.items.every((i) => i.task.category === "base")).toBe(true);
+    expect((await listReviewQueue({ db, category: "miss_func" })).total).toBe(0);
+    expect((await reviewCounts({ db, category: "miss_func" })).pending).toBe(0);
+    expect((await reviewCounts({ db, runId, category: "base" })).pending).toBe((await reviewCounts({ db, runId })).pending);
+    const other = await createRun({ db, jobs: noJobs, name: "other run", config: { limitSeeds: 4 } });
+    expect((await listReviewQueue({ db, runId: other.id })).total).toBe(0);
+  });
 });

@@ -68,8 +68,8 @@ function toTaskView(row: TaskRow, structure: StructureView) {
 export type ReviewTaskView = ReturnType<typeof toTaskView>;
 
 /** Only tasks in a run's pool when runId is given. */
-function reviewWhere(runId?: string): Prisma.TaskWhereInput {
-  return { origin: "synthesized", ...(runId ? { poolEntries: { some: { runId } } } : {}) };
+function reviewWhere(runId?: string, category?: string): Prisma.TaskWhereInput {
+  return { origin: "synthesized", ...(runId ? { poolEntries: { some: { runId } } } : {}), ...(category ? { category } : {}) };
 }
 
 /** Reviewers' emails are personal data: shown to signed-in users only. */
@@ -77,8 +77,8 @@ function hideEmail<T extends { user: { id: string; name: string; email: string }
   return { ...row, user: { ...row.user, email: canSeeEmails ? row.user.email : null } };
 }
 
-export async function listReviewQueue({ db, runId, limit = 50, canSeeEmails = false }: { db: Db; runId?: string; limit?: number; canSeeEmails?: boolean }) {
-  const where: Prisma.TaskWhereInput = { ...reviewWhere(runId), reviewState: "pending" };
+export async function listReviewQueue({ db, runId, category, limit = 50, canSeeEmails = false }: { db: Db; runId?: string; category?: string; limit?: number; canSeeEmails?: boolean }) {
+  const where: Prisma.TaskWhereInput = { ...reviewWhere(runId, category), reviewState: "pending" };
   const [rows, total] = await Promise.all([ // two plain reads: a transaction would hold a connection longer for nothing
     db.task.findMany({
       where,
@@ -122,11 +122,11 @@ export async function listReviewQueue({ db, runId, limit = 50, canSeeEmails = fa
 }
 
 /** Synthesized tasks by review state, and where the reviewed ones are in their runs' pools. */
-export async function reviewCounts({ db, runId }: { db: Db; runId?: string }) {
-  const where: Prisma.TaskWhereInput = { ...reviewWhere(runId), reviewState: { not: "none" } };
+export async function reviewCounts({ db, runId, category }: { db: Db; runId?: string; category?: string }) {
+  const where: Prisma.TaskWhereInput = { ...reviewWhere(runId, category), reviewState: { not: "none" } };
   const [byState, waiting] = await Promise.all([
     db.task.groupBy({ by: ["reviewState"], where, _count: { _all: true }, orderBy: { reviewState: "asc" } }),
-    db.poolEntry.count({ where: { ...(runId ? { runId } : {}), isSeed: false, state: "staged", task: { reviewState: "approved" } } }),
+    db.poolEntry.count({ where: { ...(runId ? { runId } : {}), isSeed: false, state: "staged", task: { reviewState: "approved", ...(category ? { category } : {}) } } }),
   ]);
   const count = (s: string) => byState.find((r) => r.reviewState === s)?._count._all ?? 0;
   return { pending: count("pending"), approved: count("approved"), rejected: count("rejected"), approvedWaitingForInjection: waiting };

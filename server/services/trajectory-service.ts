@@ -23,11 +23,19 @@ export async function getTaskRewardHistory({ db, taskId }: { db: Db; taskId: str
 
 /** Which (run, step) groups of this task have stored rollouts, with their size, mean reward and failures. */
 export async function listTaskRollouts({ db, taskId }: { db: Db; taskId: string }) {
-  const [groups, failures, runs] = await Promise.all([
+  const [groups, failures, runs, samples] = await Promise.all([
     db.rollout.groupBy({ by: ["runId", "stepIndex"], where: { taskId }, _count: { _all: true }, _avg: { reward: true }, _min: { sample: true }, _max: { sample: true }, orderBy: [{ runId: "asc" }, { stepIndex: "asc" }] }),
     db.rollout.groupBy({ by: ["runId", "stepIndex"], where: { taskId, infraError: { not: null } }, _count: { _all: true }, orderBy: [{ runId: "asc" }, { stepIndex: "asc" }] }),
     db.run.findMany({ where: { rollouts: { some: { taskId } } }, select: { id: true, name: true, createdAt: true }, orderBy: { createdAt: "asc" } }),
+    // one small row per rollout of this one task (steps × K), so the sample picker can show each reward
+    db.rollout.findMany({ where: { taskId }, select: { runId: true, stepIndex: true, sample: true, reward: true, infraError: true }, orderBy: [{ sample: "asc" }] }),
   ]);
+  const samplesOf = new Map<string, { sample: number; reward: number | null; infraFailure: boolean }[]>();
+  for (const r of samples) {
+    const key = `${r.runId}:${r.stepIndex}`;
+    if (!samplesOf.has(key)) samplesOf.set(key, []);
+    samplesOf.get(key)!.push({ sample: r.sample, reward: r.reward, infraFailure: r.infraError !== null });
+  }
   const failed = new Map(failures.map((f) => [`${f.runId}:${f.stepIndex}`, f._count._all]));
   return runs.map((run) => ({
     runId: run.id,
@@ -42,6 +50,7 @@ export async function listTaskRollouts({ db, taskId }: { db: Db; taskId: string 
         infraFailures: failed.get(`${g.runId}:${g.stepIndex}`) ?? 0,
         firstSample: g._min.sample ?? 0,
         lastSample: g._max.sample ?? 0,
+        samples: samplesOf.get(`${g.runId}:${g.stepIndex}`) ?? [],
       })),
   }));
 }

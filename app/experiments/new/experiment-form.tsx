@@ -362,7 +362,7 @@ function ConnectionTest({ prefix, values }: { prefix: "policy" | "synthesizer"; 
         {probe.isError ? <span className={styles.error}>{probe.error.message}</span> : null}
         {r?.isOk ? (
           <span>
-            <strong style={{ color: "#085d3a" }}>Connected.</strong> {r.modelCount} model{r.modelCount === 1 ? "" : "s"}: {r.models.slice(0, 8).join(", ")}
+            <strong style={{ color: "var(--ok-fg)" }}>Connected.</strong> {r.modelCount} model{r.modelCount === 1 ? "" : "s"}: {r.models.slice(0, 8).join(", ")}
             {r.modelCount > 8 ? ", …" : ""}.{" "}
             {r.isModelListed === false ? <span className={styles.error}>“{model}” is not among them.</span> : r.isModelListed ? `“${model}” is listed.` : null}
           </span>

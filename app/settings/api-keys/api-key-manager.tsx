@@ -13,6 +13,7 @@ export function ApiKeyManager() {
   const queryClient = useQueryClient();
   const scopes = useQuery(trpc.auth.scopes.queryOptions());
   const keys = useQuery(trpc.auth.apiKeys.list.queryOptions());
+  const scopeText = new Map((scopes.data ?? []).map((s) => [s.name as string, s.description]));
   const [name, setName] = useState("");
   const [picked, setPicked] = useState<ApiScope[]>([]);
   const [expiresInDays, setExpiresInDays] = useState<string>("90");
@@ -85,7 +86,7 @@ export function ApiKeyManager() {
           </select>
         </label>
         <fieldset style={{ border: "none", padding: 0, margin: "10px 0" }}>
-          <legend>Scopes</legend>
+          <legend>Scopes: what the key may do (a key can do nothing else)</legend>
           {scopes.isError ? <ErrorState title="Could not load the scopes" message={scopes.error.message} /> : null}
           {(scopes.data ?? []).map((s) => (
             <label key={s.name} style={{ display: "block", margin: "4px 0" }}>
@@ -138,7 +139,7 @@ export function ApiKeyManager() {
                 </td>
                 <td>
                   {k.scopes.map((s) => (
-                    <span key={s} className="chip">
+                    <span key={s} className="chip" title={scopeText.get(s) ?? s}>
                       {s}
                     </span>
                   ))}

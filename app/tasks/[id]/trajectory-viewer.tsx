@@ -173,9 +173,9 @@ export function TrajectoryViewer({ taskId }: { taskId: string }) {
             <label>
               Sample
               <select aria-label="Sample" value={sample} onChange={(e) => setSample(Number(e.target.value))}>
-                {Array.from({ length: step.lastSample - step.firstSample + 1 }, (_, i) => step.firstSample + i).map((n) => (
-                  <option key={n} value={n}>
-                    {n}
+                {step.samples.map((s) => (
+                  <option key={s.sample} value={s.sample}>
+                    {s.sample} · {s.infraFailure ? "infra failure" : s.reward === null ? "no reward" : `reward ${s.reward.toFixed(2)}`}
                   </option>
                 ))}
               </select>

@@ -8,13 +8,14 @@ import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
 const lazyJobs: JobSender = { send: async (name, payload, options) => (await getWebJobSender()).send(name, payload, options) };
 
 const ZId = z.string().min(1).max(100);
-const ZRunFilter = z.object({ runId: ZId.optional() }).default({});
+const ZCategory = z.string().min(1).max(100);
+const ZRunFilter = z.object({ runId: ZId.optional(), category: ZCategory.optional() }).default({});
 
 export const reviewRouter = createTRPCRouter({
   list: publicProcedure
-    .input(z.object({ runId: ZId.optional(), limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .input(z.object({ runId: ZId.optional(), category: ZCategory.optional(), limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
     .query(({ ctx, input }) => listReviewQueue({ db: ctx.db, ...input, canSeeEmails: Boolean(ctx.user) })),
-  counts: publicProcedure.input(ZRunFilter).query(({ ctx, input }) => reviewCounts({ db: ctx.db, runId: input.runId })),
+  counts: publicProcedure.input(ZRunFilter).query(({ ctx, input }) => reviewCounts({ db: ctx.db, runId: input.runId, category: input.category })),
   gate: publicProcedure.input(z.object({ runId: ZId })).query(({ ctx, input }) => getReviewGate({ db: ctx.db, runId: input.runId })),
   continueWithout: memberProcedure.input(z.object({ runId: ZId })).mutation(({ ctx, input }) => continueWithoutReview({ db: ctx.db, jobs: lazyJobs, runId: input.runId })),
   history: publicProcedure.input(z.object({ taskId: ZId })).query(({ ctx, input }) => listReviews({ db: ctx.db, taskId: input.taskId, canSeeEmails: Boolean(ctx.user) })),

@@ -7,6 +7,7 @@ import { renderApiDocs } from "./docs-page";
 import { serveMcp } from "./mcp";
 import { openApiDocument } from "./openapi";
 import { V1_ROUTES } from "./registry";
+import { observeHttpRequest } from "../../metrics/registry";
 
 export const V1_PREFIX = "/api/v1";
 
@@ -34,30 +35,39 @@ function matchPath(segments: string[], pathSegments: string[]): Record<string, s
   return params;
 }
 
+/** Serves one /api/v1 request and records its duration (to the response head) under the matched route template. */
 export async function dispatchV1(req: Request): Promise<Response> {
+  const started = performance.now();
+  const { response, route } = await routeV1(req);
+  observeHttpRequest({ surface: "api_v1", method: req.method, route, status: response.status, seconds: (performance.now() - started) / 1000 });
+  return response;
+}
+
+async function routeV1(req: Request): Promise<{ response: Response; route: string }> {
   const pathname = new URL(req.url).pathname;
   const rest = pathname.startsWith(V1_PREFIX) ? pathname.slice(V1_PREFIX.length) : pathname;
   const pathSegments = rest.split("/").filter(Boolean);
 
-  if (req.method === "GET" && rest === "/openapi.json") return Response.json(openApiDocument(), { headers: { "Cache-Control": "no-cache" } });
+  if (req.method === "GET" && rest === "/openapi.json") return { route: "/openapi.json", response: Response.json(openApiDocument(), { headers: { "Cache-Control": "no-cache" } }) };
   if (req.method === "GET" && (rest === "/docs" || rest === "/docs/")) {
-    return new Response(renderApiDocs(openApiDocument()), { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" } });
+    return { route: "/docs", response: new Response(renderApiDocs(openApiDocument()), { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" } }) };
   }
 
-  if (rest === "/mcp" || rest === "/mcp/") return serveMcp(req);
+  if (rest === "/mcp" || rest === "/mcp/") return { route: "/mcp", response: await serveMcp(req) };
 
   const allowed: string[] = [];
   for (const { route, segments } of compiled) {
     const params = matchPath(segments, pathSegments);
     if (!params) continue;
-    if (route.method === req.method || (req.method === "HEAD" && route.method === "GET")) return runRoute(route, req, params);
+    if (route.method === req.method || (req.method === "HEAD" && route.method === "GET")) return { route: route.path, response: await runRoute(route, req, params) };
     allowed.push(route.method);
   }
   if (allowed.length) {
-    return Response.json(errorBody("METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${pathname}; use ${allowed.join(" or ")}.`), {
+    const response = Response.json(errorBody("METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${pathname}; use ${allowed.join(" or ")}.`), {
       status: 405,
       headers: { Allow: allowed.join(", ") },
     });
+    return { route: "unmatched", response };
   }
-  return errorResponse(new AppError("NOT_FOUND", `No API route ${req.method} ${pathname}; the routes are listed at ${V1_PREFIX}/docs and ${V1_PREFIX}/openapi.json.`));
+  return { route: "unmatched", response: errorResponse(new AppError("NOT_FOUND", `No API route ${req.method} ${pathname}; the routes are listed at ${V1_PREFIX}/docs and ${V1_PREFIX}/openapi.json.`)) };
 }

@@ -7,6 +7,7 @@ import { createContext } from "@/server/api/trpc";
 import { RETRY_AFTER_SECONDS } from "@/server/db-errors";
 import { bodyErrorResponse, readBodyBytes } from "@/server/http/body";
 import { crossSiteProblem, jsonError, urlProblem } from "@/server/http/edge";
+import { observeHttpRequest } from "@/server/metrics/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -35,4 +36,18 @@ async function handler(req: Request) {
   });
 }
 
-export { handler as GET, handler as POST };
+/** The procedure for the duration histogram: a known name, or "batch" (combinations would multiply the series), or "unknown". */
+function procedureLabel(url: string): string {
+  const name = new URL(url).pathname.slice("/api/trpc/".length);
+  if (name.includes(",")) return "batch";
+  return Object.hasOwn(appRouter._def.procedures, name) ? name : "unknown";
+}
+
+async function timed(req: Request) {
+  const started = performance.now();
+  const response = await handler(req);
+  observeHttpRequest({ surface: "trpc", method: req.method, route: procedureLabel(req.url), status: response.status, seconds: (performance.now() - started) / 1000 });
+  return response;
+}
+
+export { timed as GET, timed as POST };
