@@ -4,7 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { formatShare } from "@/components/charts/format";
+import { formatDuration, formatShare } from "@/components/charts/format";
 import { useTRPC } from "@/components/trpc-provider";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { ProgressBar, RunActions, StatusChip } from "./run-bits";
@@ -13,10 +13,20 @@ import styles from "./runs.module.css";
 
 const LIVE = new Set(["queued", "running"]);
 
+/** Wall time of a run: from its start to its end (or to now while it runs); null before it started. */
+export function runDurationSeconds(run: { startedAt: Date | string | null; finishedAt: Date | string | null }, now = Date.now()): number | null {
+  if (!run.startedAt) return null;
+  const end = run.finishedAt ? new Date(run.finishedAt).getTime() : now;
+  return (end - new Date(run.startedAt).getTime()) / 1000;
+}
+
 export function RunList() {
   const trpc = useTRPC();
+  const [tag, setTag] = useState("");
+  const [includeArchived, setIncludeArchived] = useState(false);
+  const tags = useQuery({ ...trpc.runs.tags.queryOptions(), staleTime: 30_000 });
   const list = useQuery({
-    ...trpc.runs.list.queryOptions({ limit: 100 }),
+    ...trpc.runs.list.queryOptions({ limit: 100, tag: tag || undefined, includeArchived }),
     refetchInterval: (q) => (q.state.data?.some((r) => LIVE.has(r.status)) ? 3_000 : 15_000),
   });
   const [selected, setSelected] = useState<string[]>([]);
@@ -25,6 +35,32 @@ export function RunList() {
   if (list.isPending) return <Loading label="Loading runs…" />;
   if (list.isError) return <ErrorState title="Could not load the runs" message={list.error.message} onRetry={() => void list.refetch()} />;
   const runs = list.data;
+  const filters = (
+    <div className={styles.toolbar} role="group" aria-label="Filter runs">
+      <label>
+        Tag{" "}
+        <select value={tag} onChange={(e) => setTag(e.target.value)} aria-label="Filter by tag">
+          <option value="">all runs</option>
+          {(tags.data ?? []).map((t) => (
+            <option key={t.tag} value={t.tag}>
+              {t.tag} ({t.runs})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input type="checkbox" checked={includeArchived} onChange={(e) => setIncludeArchived(e.target.checked)} /> Show archived
+      </label>
+    </div>
+  );
+  if (runs.length === 0 && (tag || includeArchived)) {
+    return (
+      <>
+        {filters}
+        <EmptyState title="No run matches">Clear the tag filter to see every run.</EmptyState>
+      </>
+    );
+  }
   if (runs.length === 0) {
     return (
       <EmptyState title="No runs yet">
@@ -49,6 +85,7 @@ export function RunList() {
         <span className={styles.spacer} />
         <Link href="/experiments/new">New experiment</Link>
       </div>
+      {filters}
       <table aria-label="Runs">
         <thead>
           <tr>
@@ -62,6 +99,7 @@ export function RunList() {
             <th scope="col">Informative fraction</th>
             <th scope="col">Held-out score</th>
             <th scope="col">Created</th>
+            <th scope="col">Ended · duration</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
@@ -74,6 +112,12 @@ export function RunList() {
               <td>
                 <Link href={`/runs/${run.id}`}>{run.name}</Link>
                 <div className={styles.small}>{run.datasetName}</div>
+                {run.archivedAt ? <span className="chip">archived</span> : null}
+                {run.tags.map((t) => (
+                  <button key={t} type="button" className="chip" onClick={() => setTag(t)} title={`Show only runs tagged ${t}`} data-testid="run-tag">
+                    {t}
+                  </button>
+                ))}
               </td>
               <td>{run.mode}</td>
               <td>
@@ -92,6 +136,10 @@ export function RunList() {
                 {formatShare(run.heldOutScore, 1)}
               </td>
               <td className={styles.small}>{new Date(run.createdAt).toLocaleString()}</td>
+              <td className={styles.small} data-testid="run-ended">
+                {run.finishedAt ? new Date(run.finishedAt).toLocaleString() : run.startedAt ? "running" : "not started"}
+                <div>{formatDuration(runDurationSeconds(run))}</div>
+              </td>
               <td>
                 <RunActions run={run} />
               </td>

@@ -156,8 +156,8 @@ export function diffRunSettings(configs: readonly TRunConfig[]): SettingDiffRow[
 
 // ---------- runs list ----------
 
-export async function listRunsOverview({ db, limit = 100 }: { db: Db; limit?: number }) {
-  const runs = await listRuns({ db, limit });
+export async function listRunsOverview({ db, limit = 100, tag, includeArchived }: { db: Db; limit?: number; tag?: string; includeArchived?: boolean }) {
+  const runs = await listRuns({ db, limit, tag, includeArchived });
   if (runs.length === 0) return [];
   const ids = runs.map((r) => r.id);
   // One backward index scan per run for its newest step and newest overall held-out score.
@@ -190,6 +190,10 @@ export async function listRunsOverview({ db, limit = 100 }: { db: Db; limit?: nu
     trainerWaitingSince: run.trainerWaitingSince,
     datasetName: run.dataset.name,
     createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    tags: run.tags,
+    archivedAt: run.archivedAt,
     progress: { stepsDone: run.currentStep, totalSteps: run.totalSteps, epoch: run.currentEpoch, epochs: run.config.epochs },
     informativeFraction: stepOf.get(run.id)?.informativeFraction ?? null,
     informativeFractionStep: stepOf.get(run.id)?.stepIndex ?? null,
@@ -235,6 +239,10 @@ export async function getRunHeader({ db, runId, now = new Date() }: { db: Db; ru
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
+    notes: run.notes,
+    tags: run.tags,
+    archivedAt: run.archivedAt,
+    createdById: run.createdById,
     isLive,
     config,
     settings: summarizeSettings(config),

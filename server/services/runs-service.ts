@@ -26,6 +26,10 @@ export const runListSelect = {
   startedAt: true,
   finishedAt: true,
   trainerWaitingSince: true,
+  notes: true,
+  tags: true,
+  archivedAt: true,
+  createdById: true,
   dataset: { select: { name: true } },
 } satisfies Prisma.RunSelect;
 
@@ -148,8 +152,14 @@ export async function getRun({ db, id }: { db: Db; id: string }) {
   return { ...run, config: redactConfigUrls(run.config as unknown as TRunConfig) };
 }
 
-export async function listRuns({ db, limit = 100 }: { db: Db; limit?: number }) {
-  const runs = await db.run.findMany({ select: runListSelect, orderBy: { createdAt: "desc" }, take: limit });
+/** Newest first; archived runs only when asked for; `tag`: only runs carrying that tag. */
+export async function listRuns({ db, limit = 100, tag, includeArchived = false }: { db: Db; limit?: number; tag?: string; includeArchived?: boolean }) {
+  const runs = await db.run.findMany({
+    where: { ...(includeArchived ? {} : { archivedAt: null }), ...(tag ? { tags: { has: tag } } : {}) },
+    select: runListSelect,
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
   return runs.map((r) => ({ ...r, config: redactConfigUrls(r.config as unknown as TRunConfig) }));
 }
 

@@ -84,21 +84,26 @@ function issuesByPath(issues: { path: (string | number)[]; message: string }[], 
   return out;
 }
 
-export function ExperimentForm() {
+type CloneSource = inferRouterOutputs<AppRouter>["runs"]["cloneConfig"];
+
+/** `fromRunId`: start from that run's settings ("run again with these settings"), all still editable. */
+export function ExperimentForm({ fromRunId }: { fromRunId?: string }) {
   const trpc = useTRPC();
   const defaults = useQuery({ ...trpc.experiments.defaults.queryOptions(), staleTime: Infinity });
-  if (defaults.isPending) return <Loading label="Loading the default settings…" />;
+  const source = useQuery({ ...trpc.runs.cloneConfig.queryOptions({ id: fromRunId ?? "" }), enabled: Boolean(fromRunId), retry: false });
+  if (defaults.isPending || (fromRunId && source.isPending)) return <Loading label="Loading the default settings…" />;
   if (defaults.isError) return <ErrorState title="Could not load the default settings" message={defaults.error.message} onRetry={() => void defaults.refetch()} />;
-  return <Form defaults={defaults.data} />;
+  if (fromRunId && source.isError) return <ErrorState title="Could not load the settings of that run" message={source.error.message} />;
+  return <Form defaults={defaults.data} source={fromRunId ? source.data : undefined} />;
 }
 
-function Form({ defaults }: { defaults: Defaults }) {
+function Form({ defaults, source }: { defaults: Defaults; source?: CloneSource }) {
   const trpc = useTRPC();
   const router = useRouter();
   const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
   const base = useMemo(() => initialValues(defaults), [defaults]);
-  const [values, setValues] = useState<Values>(base);
-  const [name, setName] = useState("");
+  const [values, setValues] = useState<Values>(() => (source ? { ...base, ...flatten(source.config) } : base));
+  const [name, setName] = useState(source?.name ?? "");
   const [preset, setPreset] = useState<string | null>(null);
   const [submitIssues, setSubmitIssues] = useState<Issues>({});
   const [submitError, setSubmitError] = useState<string | null>(null);
@@ -165,6 +170,11 @@ function Form({ defaults }: { defaults: Defaults }) {
   const isSignedIn = Boolean(me.data);
   return (
     <form onSubmit={onSubmit} noValidate aria-label="New experiment">
+      {source ? (
+        <div className="banner" role="status" data-testid="clone-source">
+          Starting from the settings of <Link href={`/runs/${source.sourceRunId}`}>{source.name.replace(/ \(again\)$/, "")}</Link>; change what you need and launch a new run.
+        </div>
+      ) : null}
       <div className={styles.presets} role="group" aria-label="Presets">
         {PRESETS.map((p) => (
           <button key={p.id} type="button" className={styles.preset} aria-pressed={preset === p.id} onClick={() => applyPreset(p.id)}>

@@ -16,6 +16,7 @@ import { TrainerCharts, WaitingForTrainer } from "../trainer-bits";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
 import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
+import { RunEventLog, RunManage, RunNotes, RunTimes } from "./run-manage";
 import { StepDistribution } from "./step-distribution";
 import { TrainingCharts } from "./training-charts";
 
@@ -63,7 +64,9 @@ export function RunMonitor({ runId }: { runId: string }) {
         {isLive ? <span className={styles.live}>● live, refreshing every few seconds</span> : null}
         <span style={{ flex: 1 }} />
         <RunActions run={run} />
+        <RunManage run={run} />
       </div>
+      <RunTimes run={run} />
       <ReviewGateBanner runId={runId} isLive={isLive} />
       {run.statusReason && !run.statusReason.startsWith("Waiting for review:") ? <div className="banner" role="status">{run.statusReason}</div> : null}
       {run.trainerWaitingSince ? (
@@ -92,6 +95,8 @@ export function RunMonitor({ runId }: { runId: string }) {
           <InfraCharts steps={steps} />
         </>
       )}
+      <RunEventLog runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
+      <RunNotes run={run} />
       <RunExports runId={runId} />
     </>
   );

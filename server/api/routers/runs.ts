@@ -14,6 +14,11 @@ import {
   listRunsOverview,
   MAX_COMPARED_RUNS,
 } from "../../services/monitor-service";
+import { getRunCloneConfig } from "../../services/run-clone-service";
+import { listRunEvents } from "../../services/run-events-service";
+import { deleteRun, getRunDeleteImpact } from "../../services/run-delete-service";
+import { listRunTags, setRunArchived, updateRunNotes } from "../../services/run-notes-service";
+import { ZRunNotesUpdate, ZRunTag } from "../../rods/run-notes";
 import { changeRunStatus } from "../../services/runs-service";
 import { getTrainerMetricsSeries } from "../../services/trainer-service";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
@@ -32,8 +37,13 @@ const lazyJobs: JobSender = { send: async (name, payload, options) => (await get
  */
 export const runsRouter = createTRPCRouter({
   list: publicProcedure
-    .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
-    .query(({ ctx, input }) => listRunsOverview({ db: ctx.db, limit: input.limit })),
+    .input(
+      z
+        .object({ limit: z.number().int().min(1).max(500).default(100), tag: ZRunTag.optional(), includeArchived: z.boolean().default(false) })
+        .default({ limit: 100, includeArchived: false }),
+    )
+    .query(({ ctx, input }) => listRunsOverview({ db: ctx.db, limit: input.limit, tag: input.tag, includeArchived: input.includeArchived })),
+  tags: publicProcedure.query(({ ctx }) => listRunTags({ db: ctx.db })),
   get: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunHeader({ db: ctx.db, runId: input.id })),
   series: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunSeries({ db: ctx.db, runId: input.id })),
   distribution: publicProcedure
@@ -61,4 +71,17 @@ export const runsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       changeRunStatus({ db: ctx.db, jobs: lazyJobs, id: input.id, action: "cancel", reason: input.reason ?? `Cancelled by ${ctx.user.name}.`, actor: ctx.user }),
     ),
+  /** the settings of a run, for the launch form ("run again with these settings") */
+  cloneConfig: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunCloneConfig({ db: ctx.db, id: input.id })),
+  events: publicProcedure.input(ZRunId).query(({ ctx, input }) => listRunEvents({ db: ctx.db, runId: input.id })),
+  deleteImpact: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunDeleteImpact({ db: ctx.db, id: input.id })),
+  // Only the run's owner or an admin deletes it, and only once it is no longer active (deleteRun checks both).
+  delete: memberProcedure.input(ZRunId).mutation(({ ctx, input }) => deleteRun({ db: ctx.db, id: input.id, actor: ctx.user })),
+  // Notes, tags and archiving: the owner or an admin (the services check).
+  updateNotes: memberProcedure
+    .input(ZRunId.extend(ZRunNotesUpdate.shape))
+    .mutation(({ ctx, input: { id, ...update } }) => updateRunNotes({ db: ctx.db, id, update, actor: ctx.user })),
+  archive: memberProcedure
+    .input(ZRunId.extend({ isArchived: z.boolean() }))
+    .mutation(({ ctx, input }) => setRunArchived({ db: ctx.db, id: input.id, isArchived: input.isArchived, actor: ctx.user })),
 });

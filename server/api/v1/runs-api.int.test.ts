@@ -146,7 +146,7 @@ describe("/api/v1 runs over HTTP", () => {
     expect([cancelled.json!.status, cancelled.json!.statusReason]).toEqual(["cancelled", "Cancelled by Tess."]);
     expect((await call("POST", `/runs/${run.id}/resume`, { key: keys.all })).status).toBe(409);
     expect((await call("POST", "/runs/nope/cancel", { key: keys.all })).status).toBe(404);
-    expect((await call("DELETE", `/runs/${run.id}`, { key: keys.all })).status).toBe(405);
+    expect((await call("PUT", `/runs/${run.id}`, { key: keys.all })).status).toBe(405); // DELETE and PATCH exist; PUT does not
     expect((await call("GET", "/nothing-here", { key: keys.all })).status).toBe(404);
   });
 

@@ -3,6 +3,9 @@
 import { z } from "zod";
 import { getWebJobSender } from "../../jobs/web-queue";
 import { ZRunConfig } from "../../rods/config";
+import { ZRunNotesUpdate, ZRunTag } from "../../rods/run-notes";
+import { deleteRun } from "../../services/run-delete-service";
+import { setRunArchived, updateRunNotes } from "../../services/run-notes-service";
 import { changeRunStatus, createRun, getRun, listRuns } from "../../services/runs-service";
 import type { JobSender } from "../../jobs/contract";
 import { defineRoute } from "./define-route";
@@ -32,6 +35,9 @@ export const ZRunV1 = z
     startedAt: ZTimestamp.nullable(),
     finishedAt: ZTimestamp.nullable(),
     trainerWaitingSince: ZTimestamp.nullable().meta({ description: "external trainer: since when the run waits for an acknowledgement" }),
+    notes: z.string(),
+    tags: z.array(z.string()),
+    archivedAt: ZTimestamp.nullable().meta({ description: "archived runs are left out of the list unless includeArchived=true" }),
   })
   .meta({ id: "Run" });
 export type TRunV1 = z.input<typeof ZRunV1>;
@@ -40,7 +46,7 @@ type RunRow = Awaited<ReturnType<typeof getRun>>;
 
 /** The wire shape of a run (dates as ISO strings, the dataset by name). */
 export function toRunV1(run: RunRow): TRunV1 {
-  const { dataset, createdAt, startedAt, finishedAt, trainerWaitingSince, ...rest } = run;
+  const { dataset, createdAt, startedAt, finishedAt, trainerWaitingSince, archivedAt, createdById: _owner, ...rest } = run;
   return {
     ...rest,
     status: rest.status as TRunV1["status"],
@@ -49,6 +55,7 @@ export function toRunV1(run: RunRow): TRunV1 {
     startedAt: startedAt?.toISOString() ?? null,
     finishedAt: finishedAt?.toISOString() ?? null,
     trainerWaitingSince: trainerWaitingSince?.toISOString() ?? null,
+    archivedAt: archivedAt?.toISOString() ?? null,
   };
 }
 
@@ -79,9 +86,15 @@ export const runRoutes = [
     tag: "runs",
     summary: "List runs, newest first",
     scope: "runs:read",
-    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    query: z.strictObject({
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      tag: ZRunTag.optional().meta({ description: "only runs with this tag" }),
+      includeArchived: z.enum(["true", "false"]).default("false").meta({ description: "also archived runs" }),
+    }),
     response: z.object({ runs: z.array(ZRunV1) }),
-    handle: async ({ db, query }) => ({ runs: (await listRuns({ db, limit: query.limit })).map(toRunV1) }),
+    handle: async ({ db, query }) => ({
+      runs: (await listRuns({ db, limit: query.limit, tag: query.tag, includeArchived: query.includeArchived === "true" })).map(toRunV1),
+    }),
   }),
   defineRoute({
     method: "GET",
@@ -114,4 +127,44 @@ export const runRoutes = [
       },
     }),
   ),
+  defineRoute({
+    method: "DELETE",
+    path: "/runs/{id}",
+    operationId: "deleteRun",
+    tag: "runs",
+    summary: "Delete a run with its steps, rollouts, pool and evaluations",
+    description: "Only a completed, failed or cancelled run (409 otherwise: cancel it first), by its owner or an admin. Synthesized tasks stay in the dataset. Answers what was deleted.",
+    scope: "runs:write",
+    params: ZRunId,
+    response: z.object({
+      id: z.string(),
+      name: z.string(),
+      deletes: z.object({ steps: z.int(), rollouts: z.int(), poolEntries: z.int(), evaluations: z.int(), synthesisAttempts: z.int() }),
+      keeps: z.object({ synthesizedTasks: z.int().meta({ description: "tasks this run synthesized, kept in the dataset" }) }),
+    }),
+    errors: [404, 409],
+    handle: async ({ db, user, params }) => {
+      const { id, name, deletes, keeps } = await deleteRun({ db, id: params.id, actor: user ?? undefined });
+      return { id, name, deletes, keeps };
+    },
+  }),
+  defineRoute({
+    method: "PATCH",
+    path: "/runs/{id}",
+    operationId: "updateRun",
+    tag: "runs",
+    summary: "Edit a run's notes and tags, archive or unarchive it",
+    description: `Owner or admin. tags replace the run's tags (at most 20, each letters, digits and - _ . : /). archived: true hides the run from the list (not while it is active: 409).`,
+    scope: "runs:write",
+    params: ZRunId,
+    body: ZRunNotesUpdate.extend({ archived: z.boolean().optional() }),
+    response: ZRunV1,
+    errors: [404, 409],
+    handle: async ({ db, user, params, body }) => {
+      const { archived, ...update } = body;
+      if (update.notes !== undefined || update.tags !== undefined) await updateRunNotes({ db, id: params.id, update, actor: user ?? undefined });
+      if (archived !== undefined) await setRunArchived({ db, id: params.id, isArchived: archived, actor: user ?? undefined });
+      return toRunV1(await getRun({ db, id: params.id }));
+    },
+  }),
 ];

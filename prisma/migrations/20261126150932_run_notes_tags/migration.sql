@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "archivedAt" TIMESTAMP(3),
+ADD COLUMN     "notes" TEXT NOT NULL DEFAULT '',
+ADD COLUMN     "tags" TEXT[] DEFAULT ARRAY[]::TEXT[];
