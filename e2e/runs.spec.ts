@@ -159,8 +159,10 @@ test.describe("runs and the monitor", () => {
     await expect(page.getByRole("region", { name: "Distribution of r̄ per task" })).toContainText("No data yet");
     await expect(page.getByRole("region", { name: "Held-out score over training" })).toContainText("No evaluation yet");
 
-    await page.goto("/runs/no-such-run");
-    await expect(page.getByRole("alert").filter({ hasText: "Run not found" })).toContainText('No run with id "no-such-run"');
+    const unknown = await page.goto("/runs/no-such-run");
+    expect(unknown?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such run");
+    await expect(page.getByRole("link", { name: "See all runs" })).toBeVisible();
   });
 
   test("compares two runs picked on the runs page", async ({ page }) => {
