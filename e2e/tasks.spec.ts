@@ -55,7 +55,9 @@ test.describe("task pool", () => {
     await page.goto("/tasks?origin=imported");
     await expect(page.getByText("No task matches these filters")).toBeVisible();
 
-    await page.goto("/tasks/does-not-exist");
-    await expect(page.getByRole("alert").filter({ hasText: "Task not found" })).toContainText('No task with id "does-not-exist"');
+    const unknown = await page.goto("/tasks/does-not-exist");
+    expect(unknown?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such task");
+    await expect(page.getByRole("link", { name: "Search the tasks" })).toBeVisible();
   });
 });
