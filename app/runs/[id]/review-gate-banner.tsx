@@ -13,7 +13,8 @@ export function ReviewGateBanner({ runId, isLive }: { runId: string; isLive: boo
       onSuccess: () => void queryClient.invalidateQueries(),
     }),
   );
-  if (!gate.data?.isWaiting) return null;
+  // Only a live run can be waiting; a finished one must not keep the last answer it got while it ran.
+  if (!isLive || !gate.data?.isWaiting) return null;
   const { pending, epoch } = gate.data;
   return (
     <div className="banner" role="status" data-testid="review-gate">
