@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { getDb } from "../server/db";
 import { startQueue, jobSender } from "../server/jobs/queue";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, countDatasetTasks, importTaskFolder } from "../server/services/import-service";
-import { createRun, getRun } from "../server/services/runs-service";
+import { createRun, getRun, listFinishedSteps } from "../server/services/runs-service";
 import { summarizeRun } from "../server/services/run-summary";
 import { registerHandlers } from "../server/worker/handlers";
 import { RUN_MODES } from "../server/rods/config";
@@ -90,7 +90,7 @@ export async function runExperiment(args: string[]): Promise<number> {
     let lastStep = -1;
     for (;;) {
       const current = await getRun({ db, id: run.id });
-      const steps = await db.step.findMany({ where: { runId: run.id, status: "done", index: { gt: lastStep } }, orderBy: { index: "asc" } });
+      const steps = await listFinishedSteps({ db, runId: run.id, afterIndex: lastStep });
       for (const s of steps) {
         const r = s.regions as { seed?: Record<string, number>; synthesized?: Record<string, number> } | null;
         const region = (k: string) => (r?.seed?.[k] ?? 0) + (r?.synthesized?.[k] ?? 0);

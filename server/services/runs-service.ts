@@ -204,3 +204,12 @@ export async function changeRunStatus({
   return getRun({ db, id });
 }
 
+
+/** A run's finished steps after `afterIndex`, in order, with what a progress line shows (the experiment command). */
+export async function listFinishedSteps({ db, runId, afterIndex = -1 }: { db: Db; runId: string; afterIndex?: number }) {
+  return db.step.findMany({
+    where: { runId, status: "done", index: { gt: afterIndex } },
+    select: { index: true, epoch: true, meanReward: true, informativeFraction: true, meanPhi: true, regions: true, infraFailures: true },
+    orderBy: { index: "asc" },
+  });
+}
