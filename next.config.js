@@ -1,7 +1,7 @@
-import type { NextConfig } from "next";
-import { parseEnv } from "./server/env";
+// @ts-check
+import { parseEnv } from "./server/env-schema.js";
 
-// Fail at once on a bad environment.
+// Fail at once on a bad environment (the same zod schema as server/env.ts).
 parseEnv();
 
 // Next's own bootstrap uses inline scripts (no nonce without rendering every page dynamically), and React sets
@@ -29,7 +29,8 @@ const SECURITY_HEADERS = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
 ];
 
-const config: NextConfig = {
+/** @type {import('next').NextConfig} */
+const config = {
   reactStrictMode: true,
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];
