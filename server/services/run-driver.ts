@@ -16,7 +16,8 @@ import { startNextStudyRun } from "./study-service";
 import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
 import { isEpochWaitingForSynthesis } from "./epoch-gate";
-import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { isRunBudgetSpent, releaseUnstartedSteps } from "./run-budget";
+import { plannedTotalNow } from "./step-plan-service";
 
 type Tx = Prisma.TransactionClient;
 
@@ -130,8 +131,7 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
       data: batches.map((taskIds, i) => ({ runId, index: run.currentStep + i, epoch: run.currentEpoch, stepInEpoch: i, taskIds })),
       skipDuplicates: true,
     });
-    const done = await tx.step.count({ where: { runId, status: "done" } });
-    await tx.run.update({ where: { id: runId }, data: { totalSteps: plannedTotalSteps(config, done + batches.length * (config.epochs - run.currentEpoch)) } });
+    await tx.run.update({ where: { id: runId }, data: { totalSteps: await plannedTotalNow({ tx, runId, config, epoch: run.currentEpoch }) } });
     return run.currentEpoch === 0;
   });
   if (isFirst) await jobs.send(JOBS.evaluate, { runId, stepIndex: 0, epoch: 0 }, { singletonKey: `${runId}:0` });
@@ -272,7 +272,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           currentStep: stepIndex + 1,
           policyVersion: newVersion,
           ...(isInfraHeavy
-            ? { status: "paused", statusReason: `Paused: ${infraFailures} of ${rollouts.length} rollouts of step ${stepIndex} failed for infrastructure reasons (see the trajectories). Resume when the policy server is healthy.` }
+            ? { status: "paused", statusReason: `Paused: ${infraFailures} of ${rollouts.length} rollouts of step ${stepIndex + 1} failed for infrastructure reasons (see the trajectories). Resume when the policy server is healthy.` }
             : {}),
         },
       });

@@ -2,7 +2,7 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { plannedTotalSteps } from "./run-budget";
+import { initialStepPlan } from "./step-plan-service";
 import { startNextStudyRun } from "./study-service";
 import { isPlainObject, ZRunConfig, type TRunConfig } from "../rods/config";
 import { keyEnvProblem, redactConfigUrls } from "../rods/endpoint";
@@ -121,9 +121,9 @@ export async function createRun({
   if (!dataset) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" does not exist; import it first (npm run rods -- import <dir>).`);
   const seeds = await seedTaskIds({ db, datasetId: dataset.id, limit: config.limitSeeds });
   if (seeds.length === 0) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" has no train tasks to start from.`);
-  const stepsPerEpoch = Math.ceil(seeds.length / config.batchSize);
+  const totalSteps = initialStepPlan({ config, seeds: seeds.length }).total;
   if (quotaUser) {
-    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs), batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
+    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps, batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
   }
   const run = await db.$transaction(async (tx) => {
     const created = await tx.run.create({
@@ -132,7 +132,7 @@ export async function createRun({
         mode: config.mode,
         config: config as unknown as Prisma.InputJsonValue,
         datasetId: dataset.id,
-        totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs),
+        totalSteps,
         createdById,
         studyId,
       },

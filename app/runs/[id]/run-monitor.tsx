@@ -18,6 +18,7 @@ import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
 import { RunEventLog, RunManage, RunNotes, RunTimes } from "./run-manage";
 import { StepDistribution } from "./step-distribution";
+import { StepPlanNote, type StepPlan } from "./step-plan";
 import { TrainingCharts } from "./training-charts";
 
 type Header = inferRouterOutputs<AppRouter>["runs"]["get"];
@@ -35,6 +36,7 @@ export function RunMonitor({ runId }: { runId: string }) {
   });
   const isLive = header.data?.isLive ?? false;
   const series = useQuery({ ...trpc.runs.series.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? FAST_MS : false });
+  const plan = useQuery({ ...trpc.runs.stepPlan.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? FAST_MS : false });
 
   if (header.isPending) return <Loading label="Loading the run…" />;
   if (header.isError) {
@@ -75,7 +77,7 @@ export function RunMonitor({ runId }: { runId: string }) {
         </div>
       ) : null}
       {run.error ? <ErrorState title="The run failed" message={run.error} /> : null}
-      <RunSummary run={run} steps={steps} />
+      <RunSummary run={run} steps={steps} plan={plan.data} />
       {series.isError ? (
         <ErrorState title="Could not load the run's steps" message={series.error.message} onRetry={() => void series.refetch()} />
       ) : series.isPending ? (
@@ -87,7 +89,7 @@ export function RunMonitor({ runId }: { runId: string }) {
               No step has finished yet{run.status === "queued" ? ": the run is queued" : ""}. The charts fill in as steps complete.
             </div>
           ) : null}
-          <StepDistribution runId={runId} steps={steps} thresholds={run.thresholds} isLive={isLive} />
+          <StepDistribution runId={runId} steps={steps} thresholds={run.thresholds} isLive={isLive} totalSteps={plan.data?.total ?? run.progress.totalSteps} />
           <TrainingCharts runId={runId} steps={steps} isLive={isLive} refetchMs={SLOW_MS} />
           {run.config.trainer === "external" ? <TrainerCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} /> : null}
           <BufferCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
@@ -102,19 +104,22 @@ export function RunMonitor({ runId }: { runId: string }) {
   );
 }
 
-function RunSummary({ run, steps }: { run: Header; steps: SeriesRows }) {
+function RunSummary({ run, steps, plan }: { run: Header; steps: SeriesRows; plan: StepPlan | undefined }) {
   const { progress, eta } = run;
+  // Planned against done from the step plan (the same rule as the stored total, with its changes explained).
+  const done = plan?.stepsDone ?? progress.stepsDone;
+  const total = plan?.total ?? progress.totalSteps;
   const signals = prepareTrainingSignals(steps);
   const epochShown = Math.min(progress.epochsDone + (run.status === "completed" ? 0 : 1), progress.epochs);
   return (
     <div className={styles.summary}>
       <section className="card" aria-label="Progress">
-        <ProgressBar done={progress.stepsDone} total={progress.totalSteps} label="Run progress" />
+        <ProgressBar done={done} total={total} label="Run progress" />
         <dl className={styles.figures}>
           <div>
-            <dt>Steps done</dt>
+            <dt>Steps done of planned</dt>
             <dd data-testid="steps-done">
-              {progress.stepsDone} / {progress.totalSteps ?? "?"}
+              {done} of {total ?? "?"}
             </dd>
           </div>
           <div>
@@ -142,6 +147,7 @@ function RunSummary({ run, steps }: { run: Header; steps: SeriesRows }) {
             </dd>
           </div>
         </dl>
+        {plan ? <StepPlanNote plan={plan} /> : null}
       </section>
       <section className="card" aria-label="Settings">
         <dl className={styles.settings}>

@@ -164,7 +164,7 @@ export function TrajectoryViewer({ taskId }: { taskId: string }) {
               >
                 {run.steps.map((s) => (
                   <option key={s.stepIndex} value={s.stepIndex}>
-                    step {s.stepIndex} · {s.rollouts} rollouts · mean {s.meanReward === null ? "–" : s.meanReward.toFixed(2)}
+                    step {s.stepIndex + 1} · {s.rollouts} rollouts · mean {s.meanReward === null ? "–" : s.meanReward.toFixed(2)}
                     {s.infraFailures ? ` · ${s.infraFailures} infra failures` : ""}
                   </option>
                 ))}
