@@ -74,4 +74,24 @@ describe("the step plan of a running run", () => {
     expect(last.changes.length).toBeGreaterThan(0);
     expect(new Set(last.changes.map((c) => c.epoch)).size).toBe(last.changes.length);
   }, 600_000);
+
+  it("plans a rollout budget from the start: the total neither moves nor drops when the budget ends the run", async () => {
+    // 8 seeds in full batches of 4, K 4: 16 rollouts a step; 100 rollouts let 7 steps start (the 7th at 96).
+    const budgeted = { mode: "static", epochs: 50, k: 4, batchSize: 4, limitSeeds: 8, evalLimit: 8, evalEveryEpochs: 100, seed: 3, budgetRollouts: 100 };
+    const run = await createRun({ db, jobs: jobSender(boss), config: budgeted });
+    expect(run.totalSteps).toBe(7);
+    const totals = new Set<number>();
+    let status = "queued";
+    const deadline = Date.now() + 300_000;
+    while (status !== "completed" && status !== "failed" && Date.now() < deadline) {
+      totals.add((await getRunStepPlan({ db, runId: run.id })).total);
+      status = (await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } })).status;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(status).toBe("completed");
+    const plan = await getRunStepPlan({ db, runId: run.id });
+    expect([...totals]).toEqual([7]); // every look while it ran
+    expect(plan).toMatchObject({ stepsDone: 7, total: 7, initialTotal: 7, budgetCap: 7, changes: [] });
+    expect(await db.step.count({ where: { runId: run.id, status: "done" } })).toBe(7);
+  }, 400_000);
 });
