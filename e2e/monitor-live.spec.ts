@@ -121,11 +121,15 @@ test.describe("charts in dark mode", () => {
     expect(contrast(await computed(area, "fill"), cardBg), "region area").toBeGreaterThanOrEqual(3);
 
     // The tooltip takes the card's colours, its text readable.
-    const signals = page.getByTestId("chart-signals").locator(".recharts-surface").first();
-    const box = (await signals.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const signals = page.getByTestId("chart-signals").locator(".recharts-wrapper").first();
     const tooltip = page.getByTestId("chart-signals").locator(".recharts-default-tooltip");
-    await expect(tooltip).toBeVisible();
+    await signals.scrollIntoViewIfNeeded();
+    await expect(async () => {
+      const box = (await signals.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2 + 4, box.y + box.height / 2);
+      await expect(tooltip).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     const tooltipBg = await computed(tooltip, "background-color");
     expect(contrast(tooltipBg, "rgb(0, 0, 0)")).toBeLessThan(1.5);
     expect(contrast(await computed(tooltip.locator(".recharts-tooltip-label"), "color"), tooltipBg), "tooltip label").toBeGreaterThanOrEqual(7);
