@@ -47,6 +47,8 @@ test("a run that finishes while its monitor is open shows its final evaluation a
   // Finished: done equals planned, and the final held-out score shows (no reload, no navigation since resuming).
   const done = Number(/^(\d+) of (\d+)$/.exec((await page.getByTestId("steps-done").textContent()) ?? "")?.[1]);
   await expect(page.getByTestId("steps-done")).toHaveText(`${done} of ${done}`);
+  // Paused before it started and resumed: it still has a start time and a duration.
+  await expect(page.getByTestId("run-times")).toContainText(/ · started .* · ended .* · took /);
   await expect(page.getByTestId("held-out-latest")).toContainText(`after step ${done}`);
   await expect(page.getByTestId("held-out-latest")).toHaveText(/^\d+(\.\d)? % after step \d+$/);
   await expect(page.getByRole("img", { name: new RegExp(`^Held-out score over training\\. \\d+ evaluations; .* at step ${done}\\.$`) })).toBeVisible();
@@ -88,6 +90,7 @@ test.describe("charts in dark mode", () => {
   let db: Db;
   let run: SyntheticRun;
 
+  const outerDatabaseUrl = process.env.DATABASE_URL;
   test.beforeAll(async () => {
     test.setTimeout(120_000);
     process.env.DATABASE_URL = e2eDatabaseUrl();
@@ -97,6 +100,9 @@ test.describe("charts in dark mode", () => {
   test.afterAll(async () => {
     await removeSyntheticRuns({ db, runs: [run] });
     await disconnectDb();
+    // Other specs of this worker find the e2e database from DATABASE_URL as it was before.
+    if (outerDatabaseUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = outerDatabaseUrl;
   });
 
   test("axes, grid, lines and tooltips stand out from the dark card", async ({ page }) => {

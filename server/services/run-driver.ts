@@ -35,10 +35,12 @@ async function lockRun(tx: Tx, runId: string) {
 }
 
 export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; runId: string }): Promise<TickOutcome> {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, currentEpoch: true, currentStep: true } });
+  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, currentEpoch: true, currentStep: true, startedAt: true } });
   if (!run || (run.status !== "queued" && run.status !== "running")) return "idle";
   const config = run.config as unknown as TRunConfig;
-  if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
+  if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: run.startedAt ?? new Date() } });
+  // A run paused before its first tick is resumed as running: it starts now.
+  else if (!run.startedAt) await db.run.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: new Date() } });
 
   if (run.currentEpoch >= config.epochs || (await isRunBudgetSpent({ db, runId, config, stepsDone: run.currentStep }))) {
     if ((await trainerGate({ db, runId, config, stepIndex: null })) === "wait") return "waiting";
