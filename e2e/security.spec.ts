@@ -199,7 +199,8 @@ test.describe("security", () => {
 
     const victim = { email: `throttled-${Date.now().toString(36)}@e2e.local`, password: "right-password-1" };
     createUserViaCli({ ...victim, name: "Throttled", role: "member" });
-    const fresh = await playwrightRequest.newContext({ baseURL: BASE_URL });
+    // An address of its own: the counts live in the database, so the local address would carry them to later runs.
+    const fresh = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { "x-forwarded-for": `198.51.100.${Date.now() % 250}` } });
     try {
       for (let i = 0; i < 6; i++) {
         const wrong = await fresh.post("/api/auth/sign-in", { data: { email: victim.email, password: `wrong-${i}` } });
