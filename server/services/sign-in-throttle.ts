@@ -38,7 +38,13 @@ function limitersFor(store: Store, name: string, rule: ThrottleRule) {
   const blocks = { keyPrefix: `${name}-block`, points: 1, duration: Math.ceil(rule.maxWaitMs / 1000) };
   if (store.kind === "memory") return { rule, failures: new RateLimiterMemory(failures), blocks: new RateLimiterMemory(blocks) };
   const pgOptions = { storeClient: store.pool, storeType: "pool", tableName: SIGN_IN_LIMIT_TABLE, tableCreated: true };
-  return { rule, failures: new RateLimiterPostgres({ ...failures, ...pgOptions }), blocks: new RateLimiterPostgres({ ...blocks, ...pgOptions }) };
+  // Rows expired an hour ago are deleted every 5 minutes by one limiter of the table (the sweep is table-wide).
+  const sweeps = { clearExpiredByTimeout: name === "account" };
+  return {
+    rule,
+    failures: new RateLimiterPostgres({ ...failures, ...pgOptions, ...sweeps }),
+    blocks: new RateLimiterPostgres({ ...blocks, ...pgOptions, clearExpiredByTimeout: false }),
+  };
 }
 
 export class SignInThrottle {
