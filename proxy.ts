@@ -1,6 +1,11 @@
 // Runs before Next routes a request: an address that is not valid percent-encoding (Next itself answers those
-// with a 500) or that carries a NUL byte is refused here with a 400 that says what is wrong.
+// with a 500) or that carries a NUL byte is refused here with a 400 that says what is wrong. Every other request
+// gets a fresh CSP nonce: Next reads it from the request's Content-Security-Policy header and puts it on the
+// scripts of the page it renders (so pages render per request; see app/layout.tsx).
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, createNonce } from "./server/http/csp";
+
+const isDev = process.env.NODE_ENV === "development";
 
 export function proxy(req: NextRequest) {
   const raw = req.url.slice(req.url.indexOf("/", req.url.indexOf("//") + 2));
@@ -12,7 +17,15 @@ export function proxy(req: NextRequest) {
   }
   if (!problem && (/%00/i.test(raw) || raw.includes("\u0000"))) problem = "The address contains a NUL byte (%00); remove it.";
   if (problem) return NextResponse.json({ error: { code: "BAD_REQUEST", message: problem } }, { status: 400 });
-  return NextResponse.next();
+
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy({ nonce, isDev });
+  const requestHeaders = new Headers(req.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  const res = NextResponse.next({ request: { headers: requestHeaders } });
+  res.headers.set("content-security-policy", csp);
+  return res;
 }
 
 export const config = {
