@@ -18,8 +18,8 @@ export async function trpcJson(res: APIResponse): Promise<{ data?: unknown; mess
   return { data: body?.result?.data?.json, message: body?.error?.json?.message ?? body?.error?.message };
 }
 
-/** A user made through the CLI (`npm run rods -- user create`) against the e2e server's database. */
-export function createUserViaCli({ email, name, password, role }: { email: string; name: string; password: string; role: "admin" | "member" | "viewer" }) {
+/** The environment of a CLI command (`npm run rods -- …`) that should act on the e2e server's database. */
+export function e2eCliEnv(): NodeJS.ProcessEnv {
   // The e2e server's own database: its runtime file (embedded), else rods_e2e_test on DATABASE_URL's server. Other
   // specs may have pointed DATABASE_URL of this worker at that database already; both ways end at the same place.
   const env: NodeJS.ProcessEnv = { ...process.env, RODS_HOME: ".rods/e2e" };
@@ -30,8 +30,13 @@ export function createUserViaCli({ email, name, password, role }: { email: strin
     url.pathname = "/rods_e2e_test";
     env.DATABASE_URL = url.toString();
   }
+  return env;
+}
+
+/** A user made through the CLI (`npm run rods -- user create`) against the e2e server's database. */
+export function createUserViaCli({ email, name, password, role }: { email: string; name: string; password: string; role: "admin" | "member" | "viewer" }) {
   const flags = role === "admin" ? ["--admin"] : role === "viewer" ? ["--viewer"] : [];
-  execFileSync("npx", ["tsx", "scripts/rods.ts", "user", "create", "--email", email, "--name", name, "--password", password, ...flags], { env, stdio: "pipe" });
+  execFileSync("npx", ["tsx", "scripts/rods.ts", "user", "create", "--email", email, "--name", name, "--password", password, ...flags], { env: e2eCliEnv(), stdio: "pipe" });
 }
 
 export type Role = "anonymous" | "viewer" | "member" | "admin";
