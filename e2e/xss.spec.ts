@@ -224,6 +224,75 @@ test.describe("XSS through every user-editable text", () => {
     expect(header).not.toMatch(/(^|,)"?=/);
   });
 
+  test("what a model answers (text, tool call names and arguments) renders as text in the trajectory viewer", async ({ page }) => {
+    test.setTimeout(240_000);
+    // The policy endpoint answers every user turn with a call to a tool that does not exist, then with text.
+    const fake = await startFakeOpenAI({
+      models: ["fake-model"],
+      script: (request) =>
+        request.messages.at(-1)?.role === "tool"
+          ? { content: `Done. ${XSS}` }
+          : { toolCalls: [{ name: `evil_${stamp}`, arguments: JSON.stringify({ path: XSS }) }, { name: XSS, arguments: "{}" }] },
+    });
+    const w = await openWatched(page);
+    await signInViaApi(page, mallory);
+    let runId = "";
+    try {
+      const created = await page.request.post("/api/trpc/experiments.create", {
+        data: {
+          json: {
+            name: `e2e xss model ${stamp}`,
+            config: {
+              mode: "static",
+              budgetSteps: 1,
+              k: 2,
+              batchSize: 2,
+              limitSeeds: 2,
+              evalLimit: 1,
+              policy: { kind: "openai", baseUrl: fake.url, model: "fake-model", maxRetries: 0, concurrency: 2 },
+            },
+          },
+        },
+      });
+      expect(created.status(), await created.text()).toBe(200);
+      runId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+      await expect.poll(async () => (await db.rollout.count({ where: { runId, infraError: null } })) > 0, { timeout: 180_000 }).toBe(true);
+      const rollout = (await db.rollout.findFirst({ where: { runId, infraError: null }, select: { taskId: true } }))!;
+
+      await w.visit(`/tasks/${rollout.taskId}`);
+      const viewer = page.getByRole("region", { name: "Trajectory viewer" });
+      await viewer.getByLabel("Run").selectOption(runId);
+      await expect(viewer.getByText(`Done. ${XSS}`).first()).toBeVisible();
+      await expect(viewer.getByLabel(`Tool call evil_${stamp}`).first()).toContainText(`"path": ${JSON.stringify(XSS)}`);
+      await expect(viewer.getByLabel(`Tool call ${XSS}`).first()).toContainText(XSS);
+      await w.expectInert("trajectory viewer");
+    } finally {
+      if (runId) await page.request.post("/api/trpc/runs.cancel", { data: { json: { id: runId } } });
+      await fake.close();
+    }
+  });
+
+  test("text from the address (search, filters, ids, next) is never rendered as markup", async ({ page }) => {
+    const w = await openWatched(page);
+    await signInViaApi(page, mallory);
+    const q = encodeURIComponent(XSS);
+    await w.visit(`/tasks?q=${q}&category=${q}&class=${q}&run=${q}`);
+    await expect(page.getByRole("searchbox")).toHaveValue(XSS);
+    await w.expectInert("task search");
+    for (const url of [`/review?run=${q}&category=${q}`, `/compare?runs=${q}&x=${q}`, `/experiments/new?from=${q}`, `/runs/${q}`, `/tasks/${q}`, `/studies/${q}`, `/runs?tag=${q}`]) {
+      await w.visit(url);
+      // The page's queries (which may echo the bad id or filter in an error) have answered.
+      await page.waitForLoadState("networkidle");
+      await expect(page.getByRole("main")).not.toBeEmpty();
+      await w.expectInert(url);
+    }
+    // Signed out: the sign-in page with a payload as `next` and as an error code.
+    await page.context().clearCookies();
+    await w.visit(`/sign-in?next=${q}&error=${q}`);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await w.expectInert("sign-in");
+  });
+
   test("emails and dataset names with markup are refused at the command line with the rule; nothing is written", async () => {
     const email = rodsCli(["user", "create", "--email", `x${XSS}@e2e.local`, "--name", "X", "--password", "x-password-1"]);
     expect(email.status).not.toBe(0);
