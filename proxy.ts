@@ -21,7 +21,6 @@ export function proxy(req: NextRequest) {
   const nonce = createNonce();
   const csp = contentSecurityPolicy({ nonce, isDev });
   const requestHeaders = new Headers(req.headers);
-  requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   const res = NextResponse.next({ request: { headers: requestHeaders } });
   res.headers.set("content-security-policy", csp);

@@ -24,8 +24,11 @@ const XSS = `<img src=x onerror="window.__xss=1">"><script>window.__xss=2</scrip
 const SCRIPT_TEXT = "<script>window.__xss=2</script>";
 const FORMULA = `=HYPERLINK("http://evil.example","open")`;
 
+// Read when the spec loads: another spec of this worker process may have pointed DATABASE_URL elsewhere since.
+const givenDatabaseUrl = process.env.DATABASE_URL;
+
 function e2eDatabaseUrl(): string {
-  if (process.env.DATABASE_URL) return withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
+  if (givenDatabaseUrl) return withDatabaseName(givenDatabaseUrl, "rods_e2e_test");
   const info = readRuntimeInfo(".rods/e2e");
   if (!info) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
   return info.databaseUrl;
@@ -68,7 +71,6 @@ const stamp = Date.now().toString(36);
 const mallory = { email: `mallory-${stamp}@e2e.local`, name: `Mallory ${XSS}`, password: "mallory-password-1" };
 let db: Db;
 const runs: SyntheticRun[] = [];
-const givenDatabaseUrl = process.env.DATABASE_URL;
 
 test.describe.configure({ mode: "serial" });
 
@@ -76,6 +78,7 @@ test.describe("XSS through every user-editable text", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     process.env.DATABASE_URL = e2eDatabaseUrl();
+    await disconnectDb(); // a client another spec left open may point at another database
     db = getDb();
     createUserViaCli({ ...mallory, role: "member" });
   });
