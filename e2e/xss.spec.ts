@@ -12,10 +12,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { disconnectDb, getDb, type Db } from "../server/db";
-import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai-server";
 import { fillSyntheticRun, removeSyntheticRuns, type SyntheticRun } from "../test/fixtures/synthetic-run";
-import { withDatabaseName } from "../test/test-database";
 import { E2E_ADMIN, signInViaApi } from "./helpers/auth";
 import { waitForHydration, watchCspViolations } from "./helpers/csp";
 import { createUserViaCli, e2eCliEnv } from "./helpers/trpc-http";
@@ -24,14 +22,13 @@ const XSS = `<img src=x onerror="window.__xss=1">"><script>window.__xss=2</scrip
 const SCRIPT_TEXT = "<script>window.__xss=2</script>";
 const FORMULA = `=HYPERLINK("http://evil.example","open")`;
 
-// Read when the spec loads: another spec of this worker process may have pointed DATABASE_URL elsewhere since.
 const givenDatabaseUrl = process.env.DATABASE_URL;
 
+/** The e2e server's database, found as the CLI finds it (its runtime file first: specs may leave DATABASE_URL changed). */
 function e2eDatabaseUrl(): string {
-  if (givenDatabaseUrl) return withDatabaseName(givenDatabaseUrl, "rods_e2e_test");
-  const info = readRuntimeInfo(".rods/e2e");
-  if (!info) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
-  return info.databaseUrl;
+  const url = e2eCliEnv().DATABASE_URL;
+  if (!url) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
+  return url;
 }
 
 /** Runs `npm run rods -- …` against the e2e database; the exit status and what it printed. */
