@@ -18,7 +18,6 @@ export async function trpcJson(res: APIResponse): Promise<{ data?: unknown; mess
   return { data: body?.result?.data?.json, message: body?.error?.json?.message ?? body?.error?.message };
 }
 
-/** A user made through the CLI (`npm run rods -- user create`) against the e2e server's database. */
 /**
  * The e2e server's own database: its runtime file (embedded), else rods_e2e_test on DATABASE_URL's server. Other
  * specs may have pointed DATABASE_URL of this worker at that database already; both ways end at the same place.
@@ -32,12 +31,18 @@ export function e2eDatabaseUrl(): string | undefined {
   return url.toString();
 }
 
-export function createUserViaCli({ email, name, password, role }: { email: string; name: string; password: string; role: "admin" | "member" | "viewer" }) {
+/** The environment of a CLI command (`npm run rods -- …`) that should act on the e2e server's database. */
+export function e2eCliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, RODS_HOME: ".rods/e2e" };
   const databaseUrl = e2eDatabaseUrl();
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return env;
+}
+
+/** A user made through the CLI (`npm run rods -- user create`) against the e2e server's database. */
+export function createUserViaCli({ email, name, password, role }: { email: string; name: string; password: string; role: "admin" | "member" | "viewer" }) {
   const flags = role === "admin" ? ["--admin"] : role === "viewer" ? ["--viewer"] : [];
-  execFileSync("npx", ["tsx", "scripts/rods.ts", "user", "create", "--email", email, "--name", name, "--password", password, ...flags], { env, stdio: "pipe" });
+  execFileSync("npx", ["tsx", "scripts/rods.ts", "user", "create", "--email", email, "--name", name, "--password", password, ...flags], { env: e2eCliEnv(), stdio: "pipe" });
 }
 
 export type Role = "anonymous" | "viewer" | "member" | "admin";
