@@ -16,20 +16,13 @@ import { startFakeOpenAI, type FakeOpenAI } from "../test/fake-openai-server";
 import { fillSyntheticRun, removeSyntheticRuns, type SyntheticRun } from "../test/fixtures/synthetic-run";
 import { E2E_ADMIN, signInViaApi } from "./helpers/auth";
 import { waitForHydration, watchCspViolations } from "./helpers/csp";
-import { createUserViaCli, e2eCliEnv } from "./helpers/trpc-http";
+import { createUserViaCli, e2eCliEnv, requireE2eDatabaseUrl } from "./helpers/trpc-http";
 
 const XSS = `<img src=x onerror="window.__xss=1">"><script>window.__xss=2</script>`;
 const SCRIPT_TEXT = "<script>window.__xss=2</script>";
 const FORMULA = `=HYPERLINK("http://evil.example","open")`;
 
 const givenDatabaseUrl = process.env.DATABASE_URL;
-
-/** The e2e server's database, found as the CLI finds it (its runtime file first: specs may leave DATABASE_URL changed). */
-function e2eDatabaseUrl(): string {
-  const url = e2eCliEnv().DATABASE_URL;
-  if (!url) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
-  return url;
-}
 
 /** Runs `npm run rods -- …` against the e2e database; the exit status and what it printed. */
 function rodsCli(args: string[]): { status: number; output: string } {
@@ -74,7 +67,7 @@ test.describe.configure({ mode: "serial" });
 test.describe("XSS through every user-editable text", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    process.env.DATABASE_URL = e2eDatabaseUrl();
+    process.env.DATABASE_URL = requireE2eDatabaseUrl();
     await disconnectDb(); // a client another spec left open may point at another database
     db = getDb();
     createUserViaCli({ ...mallory, role: "member" });

@@ -31,6 +31,13 @@ export function e2eDatabaseUrl(): string | undefined {
   return url.toString();
 }
 
+/** The e2e server's database for specs that write their own rows; throws when the server has not started. */
+export function requireE2eDatabaseUrl(): string {
+  const url = e2eDatabaseUrl();
+  if (!url) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
+  return url;
+}
+
 /** The environment of a CLI command (`npm run rods -- …`) that should act on the e2e server's database. */
 export function e2eCliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, RODS_HOME: ".rods/e2e" };
