@@ -162,7 +162,12 @@ try {
         const at = (d: Date | number) => ((typeof d === "number" ? d : d.getTime()) - t.start) / 1000;
         const evalPhases = evals.map((e) => `eval@${e.step} ${at(e.started).toFixed(2)}–${at(e.completed).toFixed(2)} s`).join(", ");
         if (IS_TRACE) {
+          const jobs = await db.$queryRaw<{ step: number; rolling: Date; queued: Date; started: Date }[]>`
+            SELECT (j.data->>'stepIndex')::int AS step, min(s."rollingSince") AS rolling, min(j.created_on) AS queued, min(j.started_on) AS started
+            FROM pgboss.job j JOIN "Step" s ON s."runId" = j.data->>'runId' AND s.index = (j.data->>'stepIndex')::int
+            WHERE j.name = 'rollout-group' AND j.data->>'runId' = ${run.id} GROUP BY 1 ORDER BY 1`;
           log(`  steps (s from the first request): ${steps.map((st) => `s${st.index} stored ${at(st.stored).toFixed(2)} finished ${at(st.finished).toFixed(2)}`).join(" | ")}`);
+          log(`  steps rolling → first group queued → first group started: ${jobs.map((j) => `s${j.step} ${at(j.rolling).toFixed(2)} ${at(j.queued).toFixed(2)} ${at(j.started).toFixed(2)}`).join(" | ")}`);
           log(`  ${evalPhases}`);
           log(`  gaps with nothing in flight: ${t.gaps.map((g) => `${at(g.at).toFixed(2)} s +${g.ms.toFixed(0)} ms`).join(", ") || "none"}`);
           log(`  mean in flight per 100 ms: ${t.buckets.map((x) => x.toFixed(0)).join(" ")}`);
