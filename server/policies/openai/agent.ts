@@ -54,6 +54,8 @@ export interface OpenAIPolicyOptions {
   client?: LlmClient;
   /** default DEFAULT_SYSTEM_PROMPT; null = no system message */
   systemPrompt?: string | null;
+  /** the limit on conversations in flight, when several policies share one server's allowance (default: own) */
+  semaphore?: Semaphore;
 }
 
 const CONTEXT_OVERFLOW = /context[ _-]?(length|window)|maximum context|too many tokens|prompt is too long|max_tokens.*(exceed|too large)/i;
@@ -106,7 +108,7 @@ export class OpenAIPolicy implements Policy {
         maxRetries: config.maxRetries,
       });
     // Shared by every rollout of this instance: at most `concurrency` conversations (so requests) in flight.
-    this.semaphore = new Semaphore(config.concurrency);
+    this.semaphore = options.semaphore ?? new Semaphore(config.concurrency);
     this.systemPrompt = options.systemPrompt === undefined ? DEFAULT_SYSTEM_PROMPT : options.systemPrompt;
   }
 
