@@ -1,9 +1,8 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { disconnectDb, getDb, type Db } from "../server/db";
-import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { fillSyntheticRun, removeSyntheticRuns, type SyntheticRun } from "../test/fixtures/synthetic-run";
-import { withDatabaseName } from "../test/test-database";
 import { signInViaApi } from "./helpers/auth";
+import { requireE2eDatabaseUrl } from "./helpers/trpc-http";
 
 // The monitor while a real run goes (the e2e server's worker drives it): the step plan against done, the final
 // held-out evaluation appearing without a reload, the simulated learner's tokens marked as estimates. And the charts
@@ -66,13 +65,6 @@ test("a run that finishes while its monitor is open shows its final evaluation a
 
 // ---------- dark mode ----------
 
-function e2eDatabaseUrl(): string {
-  if (process.env.DATABASE_URL) return withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
-  const info = readRuntimeInfo(".rods/e2e");
-  if (!info) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
-  return info.databaseUrl;
-}
-
 /** WCAG contrast of two computed CSS colours ("rgb(r, g, b)"). */
 function contrast(a: string, b: string): number {
   const lum = (css: string) => {
@@ -93,7 +85,7 @@ test.describe("charts in dark mode", () => {
   const outerDatabaseUrl = process.env.DATABASE_URL;
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    process.env.DATABASE_URL = e2eDatabaseUrl();
+    process.env.DATABASE_URL = requireE2eDatabaseUrl();
     db = getDb();
     run = await fillSyntheticRun({ db, steps: 12, tasks: 40, k: 4, epochs: 3, name: `e2e dark ${Date.now().toString(36)}`, seed: 3 });
   });
