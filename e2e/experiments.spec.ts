@@ -88,6 +88,11 @@ test.describe("new experiment", () => {
     await page.goto("/experiments/new");
     await expect(page.getByLabel("K (rollouts per task)", { exact: true })).toHaveValue("16", { timeout: 120_000 });
     await page.getByRole("button", { name: /Quick demo/ }).click();
+    // The modes and their texts come from the server: every mode is offered, the chosen one explained.
+    const mode = page.getByLabel("Mode", { exact: true });
+    await expect(mode.locator("option")).toHaveText(["rods · RODS", "static · baseline", "random_seeds · ablation", "binary_reward · ablation", "no_retirement · ablation", "no_refresh · ablation", "no_rewrite · ablation"]);
+    await mode.selectOption("static");
+    await expect(page.getByText("Mode static: baseline: trains on the seed tasks only")).toBeVisible();
     const trainer = page.getByRole("group", { name: "Trainer" });
     await trainer.getByLabel("Rollouts by").selectOption("trainer");
     await trainer.getByLabel("Gradient step").selectOption("external");

@@ -6,9 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { MODE_HELP } from "../experiments/new/run-fields";
 
-const MODES = Object.keys(MODE_HELP);
 const NUMBER_FIELDS = [
   { key: "budgetSteps", label: "Budget (steps)", help: "policy updates per run, the same for every mode", value: "20" },
   { key: "limitSeeds", label: "Seeds tasks", help: "first N train seeds, spread over categories (empty = all 400)", value: "200" },
@@ -65,6 +63,9 @@ export function StudiesView() {
 function NewStudyForm() {
   const trpc = useTRPC();
   const router = useRouter();
+  // The modes and what each does, as the server states them (server/rods/config.ts).
+  const defaults = useQuery({ ...trpc.experiments.defaults.queryOptions(), staleTime: Infinity });
+  const modeTexts: Record<string, string> = defaults.data?.modeTexts ?? {};
   const [modes, setModes] = useState<string[]>(["static", "rods"]);
   const [seeds, setSeeds] = useState("3");
   const [name, setName] = useState("");
@@ -84,10 +85,11 @@ function NewStudyForm() {
       <h2>New study</h2>
       <fieldset>
         <legend>Modes</legend>
-        {MODES.map((m) => (
+        {defaults.isError ? <ErrorState message={defaults.error.message} /> : null}
+        {Object.keys(modeTexts).map((m) => (
           <label key={m} style={{ display: "block" }}>
             <input type="checkbox" checked={modes.includes(m)} onChange={(e) => setModes(e.target.checked ? [...modes, m] : modes.filter((x) => x !== m))} /> <strong>{m}</strong>{" "}
-            <span style={{ color: "var(--muted)" }}>{MODE_HELP[m]}</span>
+            <span style={{ color: "var(--muted)" }}>{modeTexts[m]}</span>
           </label>
         ))}
       </fieldset>

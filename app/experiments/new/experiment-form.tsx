@@ -10,7 +10,7 @@ import { useTRPC } from "@/components/trpc-provider";
 import { ErrorState, Loading } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import styles from "./experiments.module.css";
-import { ALL_FIELDS, FIELD_GROUPS, MODE_HELP, PRESETS, type FieldDef, type FieldGroup } from "./run-fields";
+import { ALL_FIELDS, FIELD_GROUPS, PRESETS, type FieldDef, type FieldGroup } from "./run-fields";
 
 type Defaults = inferRouterOutputs<AppRouter>["experiments"]["defaults"];
 type Values = Record<string, string>;
@@ -194,12 +194,12 @@ function Form({ defaults, source }: { defaults: Defaults; source?: CloneSource }
           </span>
         </div>
         <p className={styles.help} style={{ marginBottom: 0 }}>
-          Mode <strong>{values.mode}</strong>: {MODE_HELP[values.mode ?? ""] ?? ""}
+          Mode <strong>{values.mode}</strong>: {(defaults.modeTexts as Record<string, string>)[values.mode ?? ""] ?? ""}
         </p>
       </fieldset>
 
       {FIELD_GROUPS.filter((g) => !g.when).map((g) => (
-        <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} />
+        <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} modeTexts={defaults.modeTexts} />
       ))}
 
       <fieldset className={styles.fieldset}>
@@ -277,6 +277,7 @@ function Group({
   errors,
   onChange,
   keyEnvs = [],
+  modeTexts = {},
   isNested = false,
 }: {
   group: FieldGroup;
@@ -286,6 +287,8 @@ function Group({
   onChange: (path: string, value: string) => void;
   /** the endpoint key variables the server allows */
   keyEnvs?: string[];
+  /** the server's text per run mode: the mode picker's options */
+  modeTexts?: Record<string, string>;
   isNested?: boolean;
 }) {
   const grid = (
@@ -293,7 +296,7 @@ function Group({
       {group.fields.map((f) => (
         <Field
           key={f.path}
-          field={f.isKeyEnvPicker ? keyEnvField(f, keyEnvs, values[f.path] ?? "") : f}
+          field={f.isKeyEnvPicker ? keyEnvField(f, keyEnvs, values[f.path] ?? "") : f.path === "mode" ? modeField(f, modeTexts) : f}
           value={values[f.path] ?? ""}
           defaultValue={defaults[f.path] ?? ""}
           error={errors[f.path]}
@@ -324,6 +327,11 @@ function keyEnvField(f: FieldDef, allowed: string[], current: string): FieldDef 
   if (current && !allowed.includes(current)) options.push({ value: current, label: `${current} (not allowed on this server)` });
   const help = allowed.length ? f.help : `${f.help} This server allows none, so only keyless endpoints can be used.`;
   return { ...f, options, help };
+}
+
+/** One option per mode the server knows, labelled by the start of its text ("ablation", "baseline", …). */
+function modeField(f: FieldDef, texts: Record<string, string>): FieldDef {
+  return { ...f, options: Object.entries(texts).map(([value, text]) => ({ value, label: `${value} · ${text.split(":")[0]}` })) };
 }
 
 function Field({ field: f, value, defaultValue, error, onChange }: { field: FieldDef; value: string; defaultValue: string; error?: string; onChange: (path: string, value: string) => void }) {

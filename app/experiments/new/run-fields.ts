@@ -26,17 +26,6 @@ export interface FieldGroup {
   fields: FieldDef[];
 }
 
-/** The same texts as MODE_TEXTS in server/rods/config.ts (a unit test keeps them equal; app/ imports server/ only as types). */
-export const MODE_HELP: Record<string, string> = {
-  rods: "RODS: boundary seeds are synthesized from every step; new tasks enter at epoch boundaries (at most β of the pool, P_max synthesized at most); burn-in, drift and P_max retire tasks",
-  static: "baseline: trains on the seed tasks only; nothing is synthesized, injected or retired",
-  random_seeds: "ablation: as RODS, but seeds are drawn at random from all tasks of the step instead of the boundary band",
-  binary_reward: "ablation: as RODS, but the training reward and the regions use binary success (0 or 1) instead of the progress reward",
-  no_retirement: "ablation: as RODS (synthesis and injection), but no task is ever retired (no burn-in, drift or P_max pruning)",
-  no_refresh: "ablation: synthesizes only during the first epoch, injects once at its end (once that round has finished), then trains on a frozen pool: no later injection, no retirement",
-  no_rewrite: "ablation: as RODS, but synthesized tasks keep the plan stage's per-turn user text; the rewrite stage (one coherent conversation) is skipped",
-};
-
 const endpointFields = (prefix: "policy" | "synthesizer"): FieldDef[] => [
   { path: `${prefix}.baseUrl`, label: "Base URL", help: "OpenAI-compatible server, e.g. http://localhost:8000/v1 (vLLM, SGLang, Ollama, a hosted API).", kind: "text", placeholder: "http://localhost:8000/v1" },
   { path: `${prefix}.model`, label: "Model", help: "Model id as the server lists it (Test connection shows the list).", kind: "text" },
@@ -57,7 +46,7 @@ export const FIELD_GROUPS: FieldGroup[] = [
   {
     title: "Run",
     fields: [
-      { path: "mode", label: "Mode", help: "RODS, the static baseline, or an ablation.", kind: "select", options: Object.entries(MODE_HELP).map(([value, label]) => ({ value, label: `${value} · ${label.split(":")[0]}` })) },
+      { path: "mode", label: "Mode", help: "RODS, the static baseline, or an ablation.", kind: "select", options: [] }, // options: the server's mode texts
       { path: "datasetName", label: "Dataset", help: "The imported dataset whose train split gives the seeds and test split the held-out set.", kind: "text" },
       { path: "seed", label: "Random seed", help: "Seeds every random choice (shuffles, rollouts, synthesis): same seed, same run.", kind: "integer" },
       { path: "reviewPolicy", label: "Review", help: "manual: synthesized tasks wait in /review for approval before they can enter the pool.", kind: "select", options: [{ value: "auto", label: "auto · no human review" }, { value: "manual", label: "manual · approve in /review" }] },

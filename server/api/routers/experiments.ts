@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getWebJobSender } from "../../jobs/web-queue";
 import { allowedKeyEnvs, createLlmClient, LlmError } from "../../llm/client";
-import { ZOpenAIEndpoint, ZOpenAIPolicy, ZRunConfig, ZRunConfigInput, ZSimulatedPolicy, ZSynthesizerConfig } from "../../rods/config";
+import { MODE_TEXTS, ZOpenAIEndpoint, ZOpenAIPolicy, ZRunConfig, ZRunConfigInput, ZSimulatedPolicy, ZSynthesizerConfig } from "../../rods/config";
 import { createRun } from "../../services/runs-service";
 import { AppError } from "../../errors";
 import { keyEnvProblem } from "../../rods/endpoint";
@@ -36,6 +36,8 @@ export const experimentsRouter = createTRPCRouter({
       config: ZRunConfig.parse({}),
       /** the variables an admin allows as endpoint keys (the form offers these) */
       allowedKeyEnvs: allowedKeyEnvs(),
+      /** what each mode does, in the words of the README (one text per mode, server/rods/config.ts) */
+      modeTexts: MODE_TEXTS,
       policies: {
         simulated: ZSimulatedPolicy.parse({ kind: "simulated" }),
         openai: { ...ZOpenAIPolicy.parse({ kind: "openai", ...endpoint }), model: "" },
