@@ -16,6 +16,7 @@ import { startNextStudyRun } from "./study-service";
 import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service";
 import { canRollAhead, claimNextStep } from "./roll-ahead";
 import { isEpochWaitingForSynthesis } from "./epoch-gate";
+import { writeStepAggregate } from "./monitor/step-aggregates";
 import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
 
 type Tx = Prisma.TransactionClient;
@@ -266,6 +267,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           await tx.synthesisAttempt.create({ data: { runId, stepIndex, seedTaskId, backend: config.synthesizer.kind }, select: { id: true } }),
         );
       }
+      await writeStepAggregate({ tx, runId, stepIndex });
       await tx.run.update({
         where: { id: runId },
         data: {

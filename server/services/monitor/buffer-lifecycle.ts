@@ -1,0 +1,67 @@
+// The replay buffer per epoch: injections against the β cap, retirements by reason, the pool now.
+import type { Db } from "../../db";
+import { injectionCap } from "../../rods/buffer";
+import { modeFlags } from "../../rods/config";
+import { findMonitoredRun } from "./run-lookup";
+
+export interface BufferEpochRow {
+  epoch: number;
+  /** synthesized tasks that entered the pool at the start of this epoch; null for epoch 0 (no injection before it) */
+  injected: number | null;
+  /** the β cap at that injection: max(1, floor(β · active pool after the previous epoch's retirements)) */
+  betaCap: number | null;
+  /** retired at the close of this epoch, by reason; null while the epoch has not closed */
+  retired: { burn_in: number; mastered: number; unsolvable: number; pruned: number } | null;
+  /** synthesized tasks in the active pool during this epoch */
+  synthesizedActive: number;
+  active: number;
+}
+
+export interface BufferLifecycle {
+  synthesizes: boolean;
+  retires: boolean;
+  pMax: number;
+  beta: number;
+  epochs: BufferEpochRow[];
+  now: { staged: number; activeSeeds: number; activeSynthesized: number; retired: number };
+}
+
+export async function getBufferLifecycle({ db, runId }: { db: Db; runId: string }): Promise<BufferLifecycle> {
+  const run = await findMonitoredRun({ db, runId });
+  const flags = modeFlags(run.config.mode);
+  // Three small GROUP BYs; the per-epoch running totals are sums over their few rows.
+  const [entered, left, states] = await Promise.all([
+    db.poolEntry.groupBy({ by: ["enteredEpoch", "isSeed"], where: { runId, enteredEpoch: { not: null } }, _count: { _all: true } }),
+    db.poolEntry.groupBy({ by: ["leftEpoch", "isSeed", "retireReason"], where: { runId, leftEpoch: { not: null } }, _count: { _all: true } }),
+    db.poolEntry.groupBy({ by: ["state", "isSeed"], where: { runId }, _count: { _all: true } }),
+  ]);
+  const lastEpoch = Math.min(run.currentEpoch, run.config.epochs - 1);
+  const sum = <T>(rows: T[], pick: (r: T) => boolean, count: (r: T) => number) => rows.filter(pick).reduce((n, r) => n + count(r), 0);
+  const enteredN = (r: (typeof entered)[number]) => r._count._all;
+  const leftN = (r: (typeof left)[number]) => r._count._all;
+  const epochs: BufferEpochRow[] = [];
+  for (let e = 0; e <= lastEpoch; e++) {
+    const activeDuring = (onlySynth: boolean) =>
+      sum(entered, (r) => r.enteredEpoch! <= e && (!onlySynth || !r.isSeed), enteredN) - sum(left, (r) => r.leftEpoch! < e && (!onlySynth || !r.isSeed), leftN);
+    const activeBefore = sum(entered, (r) => r.enteredEpoch! <= e - 1, enteredN) - sum(left, (r) => r.leftEpoch! <= e - 1, leftN);
+    const isClosed = e < run.currentEpoch;
+    const retiredOf = (reason: string) => sum(left, (r) => r.leftEpoch === e && r.retireReason === reason, leftN);
+    epochs.push({
+      epoch: e,
+      injected: e === 0 ? null : sum(entered, (r) => r.enteredEpoch === e && !r.isSeed, enteredN),
+      betaCap: e === 0 || !flags.synthesizes ? null : injectionCap(activeBefore, run.config.beta),
+      retired: isClosed ? { burn_in: retiredOf("burn_in"), mastered: retiredOf("mastered"), unsolvable: retiredOf("unsolvable"), pruned: retiredOf("pruned") } : null,
+      synthesizedActive: activeDuring(true),
+      active: activeDuring(false),
+    });
+  }
+  const stateCount = (state: string, isSeed?: boolean) => sum(states, (r) => r.state === state && (isSeed === undefined || r.isSeed === isSeed), (r) => r._count._all);
+  return {
+    synthesizes: flags.synthesizes,
+    retires: flags.retires,
+    pMax: run.config.pMax,
+    beta: run.config.beta,
+    epochs,
+    now: { staged: stateCount("staged"), activeSeeds: stateCount("active", true), activeSynthesized: stateCount("active", false), retired: stateCount("retired") },
+  };
+}
