@@ -1,13 +1,15 @@
-// The run monitor's response times on a big run, against one plain indexed query on the same database.
+// The run monitor's and /compare's response times on a big run, against one plain indexed query on the same database.
 // Run: npx tsx bench/dashboard/index.ts [--steps 200] [--tasks 800] [--k 16] [--rounds 40] [--no-rollouts]
 //        [--readers 200] [--reader-rounds 5] [--json]
 //
-// Fills a synthetic run (test/fixtures/synthetic-run.ts) of steps × tasks × K, rollouts included (compact rows:
-// rewards, no trajectory), into rods_bench_test on DATABASE_URL's server or an embedded one under .rods/bench.
-// Measures every service call the monitor page makes (median and 95th percentile over repeated calls, after a
-// warm-up) and the baseline: one Step looked up by its (runId, index) key. Then checks through pg_stat_user_tables
-// that the monitor's calls never read the Rollout table. Last, `--readers` concurrent readers (one pool, as one web
-// process has) each load the monitor's calls in turn: p95 against the baseline's median, and errors.
+// Fills a finished run of steps × tasks × K with SQL (bench/dashboard/fill.ts: rollouts included, compact rows) and
+// a small static run (test/fixtures/synthetic-run.ts) into rods_bench_test on DATABASE_URL's server or an embedded
+// one under .rods/bench; every step's StepAggregate is written by the service the driver calls when a step closes.
+// Measures every service call the monitor page and /compare make (median and 95th percentile over repeated calls,
+// after a warm-up) and the baseline: one Step looked up by its (runId, index) key. Checks through
+// pg_stat_user_tables that the calls never read Rollout, TaskStepStat or SynthesisAttempt. Last, concurrent readers
+// against the services with the real pool (one web process's: RODS_DB_POOL_SIZE connections, no HTTP):
+// `--readers` at once, each loading the monitor's calls in turn; p95 against the baseline's median, and errors.
 import { performance } from "node:perf_hooks";
 import { disconnectDb, getDb } from "../../server/db";
 import {
@@ -22,6 +24,7 @@ import {
   listRunsOverview,
 } from "../../server/services/monitor-service";
 import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
+import { fillRunWithSql } from "./fill";
 import { createMigratedTestDatabase, provideTestServer } from "../../test/test-database";
 
 function arg(name: string, fallback: number): number {
@@ -69,7 +72,7 @@ try {
   const db = getDb();
   console.log(`filling a synthetic run: ${STEPS} steps × ${TASKS} tasks × K=${K}${WITH_ROLLOUTS ? ", rollouts included" : ", no rollouts"}…`);
   const t0 = performance.now();
-  const big = await fillSyntheticRun({ db, steps: STEPS, tasks: TASKS, k: K, epochs: 8, withRollouts: WITH_ROLLOUTS, name: "bench · rods", log: (m) => console.log(`  ${m}`) });
+  const big = await fillRunWithSql({ db, steps: STEPS, tasks: TASKS, k: K, epochs: 8, withRollouts: WITH_ROLLOUTS, log: (m) => console.log(`  ${m}`) });
   const other = await fillSyntheticRun({ db, steps: 40, tasks: 100, k: 8, epochs: 4, mode: "static", name: "bench · static" });
   const fillSeconds = (performance.now() - t0) / 1000;
   await db.$executeRawUnsafe("ANALYZE");
@@ -79,7 +82,7 @@ try {
            (SELECT count(*)::int FROM "PoolEntry") AS pool`;
   const c = counts[0]!;
   console.log(
-    `filled in ${fillSeconds.toFixed(1)} s: ${c.steps} steps, ${c.stats} task-step stats (${(big.taskStepStats / big.stepsDone).toFixed(0)} tasks per step in the big run), ` +
+    `filled in ${fillSeconds.toFixed(1)} s: ${c.steps} steps, ${c.stats} task-step stats (${TASKS} tasks per step in the big run), ` +
       `${c.rollouts} rollouts, ${c.attempts} synthesis attempts, ${c.pool} pool entries`,
   );
 
@@ -102,11 +105,19 @@ try {
   ] as const;
   const PAGE_LOAD = ["runs.get", "runs.series", "runs.distribution (newest", "runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
 
-  const rolloutReads = async () =>
-    (await db.$queryRaw<{ n: number }[]>`SELECT (COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0))::int AS n FROM pg_stat_user_tables WHERE relname = 'Rollout'`)[0]?.n ?? 0;
+  // The tables a closed step's charts must not read (StepAggregate holds what they need).
+  const WATCHED = ["Rollout", "TaskStepStat", "SynthesisAttempt"];
+  const tableReads = async () =>
+    new Map(
+      (
+        await db.$queryRaw<{ relname: string; n: number }[]>`
+          SELECT relname, (COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0))::int AS n FROM pg_stat_user_tables WHERE relname = ANY(${WATCHED}::text[])`
+      ).map((r) => [r.relname, r.n]),
+    );
+  const rolloutReads = async () => (await tableReads()).get("Rollout") ?? 0;
   // Backends flush their table statistics within ~10 s when idle: let the fill's settle before counting.
-  if (WITH_ROLLOUTS) await new Promise((r) => setTimeout(r, 11_000));
-  const readsBefore = await rolloutReads();
+  await new Promise((r) => setTimeout(r, 11_000));
+  const readsBefore = await tableReads();
 
   const results = await measureAll(calls);
   const base = results.get(BASELINE)!;
@@ -121,20 +132,19 @@ try {
 
   // Statistics reach pg_stat_user_tables when backends flush them (idle ones within ~10 s): a control query that
   // does read Rollout shows when they have; the monitor's reads are counted before it.
-  if (WITH_ROLLOUTS) {
-    await new Promise((r) => setTimeout(r, 11_000));
-    const readsAfterMonitor = await rolloutReads();
-    await db.rollout.count({ where: { runId, stepIndex: 0 } });
-    let readsAfterControl = readsAfterMonitor;
-    for (let i = 0; i < 30 && readsAfterControl === readsAfterMonitor; i++) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      readsAfterControl = await rolloutReads();
-    }
-    console.log(
-      `Rollout table reads (seq + index scans) during the monitor calls: ${readsAfterMonitor - readsBefore}` +
-        ` (control: one rollout count afterwards adds ${readsAfterControl - readsAfterMonitor})`,
-    );
+  await new Promise((r) => setTimeout(r, 11_000));
+  const readsAfterMonitor = await tableReads();
+  await db.rollout.count({ where: { runId, stepIndex: 0 } });
+  let readsAfterControl = readsAfterMonitor.get("Rollout") ?? 0;
+  for (let i = 0; i < 30 && readsAfterControl === (readsAfterMonitor.get("Rollout") ?? 0); i++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    readsAfterControl = await rolloutReads();
   }
+  const tableReadCounts = Object.fromEntries(WATCHED.map((t) => [t, (readsAfterMonitor.get(t) ?? 0) - (readsBefore.get(t) ?? 0)]));
+  console.log(
+    `table reads (seq + index scans) during the monitor calls: ${WATCHED.map((t) => `${t} ${tableReadCounts[t]}`).join(", ")}` +
+      ` (control: one rollout count afterwards adds ${readsAfterControl - (readsAfterMonitor.get("Rollout") ?? 0)} to Rollout)`,
+  );
   let readers: { readers: number; calls: number; errors: number; median: number; p95: number } | undefined;
   if (READERS > 0) {
     const latencies: number[] = [];
@@ -171,6 +181,7 @@ try {
         baselineMedianMs: base.median,
         rows: [...results].map(([name, r]) => ({ call: name, medianMs: r.median, p95Ms: r.p95, ratio: r.median / base.median })),
         readers: readers && { ...readers, p95Ratio: readers.p95 / base.median },
+        tableReads: tableReadCounts,
       })}\n`,
     );
   }

@@ -1,8 +1,8 @@
 // The replay buffer per epoch: injections against the β cap, retirements by reason, the pool now.
 import type { Db } from "../../db";
 import { injectionCap } from "../../rods/buffer";
-import { modeFlags } from "../../rods/config";
-import { findMonitoredRun } from "./run-lookup";
+import { modeFlags, type TRunConfig } from "../../rods/config";
+import { runNotFound } from "./run-lookup";
 
 export interface BufferEpochRow {
   epoch: number;
@@ -26,15 +26,40 @@ export interface BufferLifecycle {
   now: { staged: number; activeSeeds: number; activeSynthesized: number; retired: number };
 }
 
+interface PoolGroup {
+  set: number;
+  enteredEpoch: number | null;
+  leftEpoch: number | null;
+  retireReason: string | null;
+  state: string | null;
+  isSeed: boolean;
+  n: number;
+}
+/** GROUPING(enteredEpoch, leftEpoch, retireReason, state): a bit set for each column not grouped by. */
+const ENTERED = 0b0111;
+const LEFT = 0b1001;
+const STATE = 0b1110;
+
 export async function getBufferLifecycle({ db, runId }: { db: Db; runId: string }): Promise<BufferLifecycle> {
-  const run = await findMonitoredRun({ db, runId });
+  // One scan of the run's pool: three groupings (entered, left, state), told apart by GROUPING()'s bitmask; the
+  // per-epoch running totals are sums over their few rows.
+  const [row] = await db.$queryRaw<{ config: TRunConfig; currentEpoch: number; groups: PoolGroup[] }[]>`
+    SELECT r.config, r."currentEpoch", (
+      SELECT COALESCE(json_agg(g), '[]'::json) FROM (
+        SELECT GROUPING("enteredEpoch", "leftEpoch", "retireReason", state) AS set, "enteredEpoch", "leftEpoch", "retireReason", state, "isSeed", count(*)::int AS n
+        FROM "PoolEntry" WHERE "runId" = r.id
+        GROUP BY GROUPING SETS (("enteredEpoch", "isSeed"), ("leftEpoch", "isSeed", "retireReason"), (state, "isSeed"))
+      ) g
+    ) AS groups
+    FROM "Run" r WHERE r.id = ${runId}`;
+  if (!row) throw runNotFound(runId);
+  const run = row;
   const flags = modeFlags(run.config.mode);
-  // Three small GROUP BYs; the per-epoch running totals are sums over their few rows.
-  const [entered, left, states] = await Promise.all([
-    db.poolEntry.groupBy({ by: ["enteredEpoch", "isSeed"], where: { runId, enteredEpoch: { not: null } }, _count: { _all: true } }),
-    db.poolEntry.groupBy({ by: ["leftEpoch", "isSeed", "retireReason"], where: { runId, leftEpoch: { not: null } }, _count: { _all: true } }),
-    db.poolEntry.groupBy({ by: ["state", "isSeed"], where: { runId }, _count: { _all: true } }),
-  ]);
+  const entered = row.groups.filter((g) => g.set === ENTERED && g.enteredEpoch !== null).map((g) => ({ enteredEpoch: g.enteredEpoch, isSeed: g.isSeed, _count: { _all: g.n } }));
+  const left = row.groups
+    .filter((g) => g.set === LEFT && g.leftEpoch !== null)
+    .map((g) => ({ leftEpoch: g.leftEpoch, isSeed: g.isSeed, retireReason: g.retireReason, _count: { _all: g.n } }));
+  const states = row.groups.filter((g) => g.set === STATE).map((g) => ({ state: g.state, isSeed: g.isSeed, _count: { _all: g.n } }));
   const lastEpoch = Math.min(run.currentEpoch, run.config.epochs - 1);
   const sum = <T>(rows: T[], pick: (r: T) => boolean, count: (r: T) => number) => rows.filter(pick).reduce((n, r) => n + count(r), 0);
   const enteredN = (r: (typeof entered)[number]) => r._count._all;

@@ -9,8 +9,10 @@ const ETA_WINDOW = 20;
 const LIVE_STATUSES = new Set(["queued", "running"]);
 
 export async function getRunHeader({ db, runId, now = new Date() }: { db: Db; runId: string; now?: Date }) {
-  const run = await getRun({ db, id: runId });
-  const [timing] = await db.$queryRaw<{ done: number; n: number; first: Date | null; last: Date | null }[]>(Prisma.sql`
+  // The run and its step timing are read together (the timing query does not need the run row).
+  const [run, [timing]] = await Promise.all([
+    getRun({ db, id: runId }),
+    db.$queryRaw<{ done: number; n: number; first: Date | null; last: Date | null }[]>(Prisma.sql`
     WITH recent AS (
       SELECT "finishedAt" FROM "Step"
       WHERE "runId" = ${runId} AND status = 'done' AND "finishedAt" IS NOT NULL
@@ -18,7 +20,8 @@ export async function getRunHeader({ db, runId, now = new Date() }: { db: Db; ru
     )
     SELECT (SELECT count(*)::int FROM "Step" WHERE "runId" = ${runId} AND status = 'done') AS done,
            count(*)::int AS n, min("finishedAt") AS first, max("finishedAt") AS last
-    FROM recent`);
+    FROM recent`),
+  ]);
   const done = timing?.done ?? 0;
   let meanStepSeconds: number | null = null;
   if (timing && timing.n >= 2 && timing.first && timing.last) meanStepSeconds = (timing.last.getTime() - timing.first.getTime()) / 1000 / (timing.n - 1);

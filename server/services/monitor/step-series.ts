@@ -1,7 +1,7 @@
 // One row per finished step (the monitor's line charts, the step slider, /compare's curves), read from Step.
 import type { Db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
-import { findMonitoredRun } from "./run-lookup";
+import { runNotFound } from "./run-lookup";
 
 export interface StepSeriesRow {
   step: number;
@@ -25,22 +25,35 @@ export interface StepSeriesRow {
   finishedAt: Date | null;
 }
 
-export async function stepSeries(db: Db, runId: string): Promise<StepSeriesRow[]> {
-  return db.$queryRaw<StepSeriesRow[]>(Prisma.sql`
-    SELECT index AS step, epoch, "numTasks", "numRollouts", "informativeFraction", "meanPhi", "gradConcentration", "meanReward",
-      (regions->'seed'->>'hard')::int AS "seedHard",
-      (regions->'seed'->>'boundary')::int AS "seedBoundary",
-      (regions->'seed'->>'mastered')::int AS "seedMastered",
-      (regions->'synthesized'->>'hard')::int AS "synthesizedHard",
-      (regions->'synthesized'->>'boundary')::int AS "synthesizedBoundary",
-      (regions->'synthesized'->>'mastered')::int AS "synthesizedMastered",
-      "infraFailures", "tokensIn", "tokensOut", "finishedAt"
-    FROM "Step" WHERE "runId" = ${runId} AND status = 'done'
-    ORDER BY index`);
+const SERIES_COLUMNS = Prisma.sql`
+  s.index AS step, s.epoch, s."numTasks", s."numRollouts", s."informativeFraction", s."meanPhi", s."gradConcentration", s."meanReward",
+  (s.regions->'seed'->>'hard')::int AS "seedHard",
+  (s.regions->'seed'->>'boundary')::int AS "seedBoundary",
+  (s.regions->'seed'->>'mastered')::int AS "seedMastered",
+  (s.regions->'synthesized'->>'hard')::int AS "synthesizedHard",
+  (s.regions->'synthesized'->>'boundary')::int AS "synthesizedBoundary",
+  (s.regions->'synthesized'->>'mastered')::int AS "synthesizedMastered",
+  s."infraFailures", s."tokensIn", s."tokensOut", s."finishedAt"`;
+
+/** The finished steps of several runs in one query, oldest first per run. */
+export async function stepSeriesOf(db: Db, runIds: readonly string[]): Promise<Map<string, StepSeriesRow[]>> {
+  const rows = await db.$queryRaw<(StepSeriesRow & { runId: string })[]>`
+    SELECT s."runId", ${SERIES_COLUMNS} FROM "Step" s
+    WHERE s."runId" = ANY(${[...runIds]}::text[]) AND s.status = 'done'
+    ORDER BY s."runId", s.index`;
+  const out = new Map<string, StepSeriesRow[]>(runIds.map((id) => [id, []]));
+  for (const { runId, ...row } of rows) out.get(runId)?.push(row);
+  return out;
 }
 
 /** One row per finished step, oldest first: the monitor's line charts and the step slider's stops. */
 export async function getRunSeries({ db, runId }: { db: Db; runId: string }): Promise<StepSeriesRow[]> {
-  await findMonitoredRun({ db, runId });
-  return stepSeries(db, runId);
+  // The run joined in, so a missing run and a run with no finished step are told apart in one round trip.
+  const rows = await db.$queryRaw<(StepSeriesRow & { runId: string })[]>`
+    SELECT r.id AS "runId", ${SERIES_COLUMNS}
+    FROM "Run" r LEFT JOIN "Step" s ON s."runId" = r.id AND s.status = 'done'
+    WHERE r.id = ${runId}
+    ORDER BY s.index`;
+  if (rows.length === 0) throw runNotFound(runId);
+  return rows.filter((r) => r.step !== null).map(({ runId: _, ...row }) => row);
 }
