@@ -1,13 +1,35 @@
 // The door to what the run monitor, the runs list and /compare show: one file per chart domain under monitor/
-// (see monitor/README.md), re-exported here so routers, /api/v1 routes and benchmarks import one module.
+// (see monitor/README.md), re-exported here so routers, /api/v1 routes and benchmarks import one module. The reads
+// are coalesced: identical calls in flight at once share one query (monitor/coalesce.ts).
+import { compareRuns as compareRunsRead } from "./monitor/compare";
+import { coalesced } from "./monitor/coalesce";
+import { getBufferLifecycle as getBufferLifecycleRead } from "./monitor/buffer-lifecycle";
+import { getHeldOutSeries as getHeldOutSeriesRead } from "./monitor/held-out";
+import { getInjectionLanding as getInjectionLandingRead } from "./monitor/injection-landing";
+import { getRunHeader as getRunHeaderRead } from "./monitor/run-header";
+import { listRunsOverview as listRunsOverviewRead } from "./monitor/runs-overview";
+import { getStepDistribution as getStepDistributionRead } from "./monitor/step-distribution";
+import { getRunSeries as getRunSeriesRead } from "./monitor/step-series";
+import { getSynthesisOverview as getSynthesisOverviewRead } from "./monitor/synthesis-overview";
+
 export { diffRunSettings, flattenSettings, settingLabel, summarizeSettings, type SettingDiffRow, type SettingRow } from "./monitor/settings";
-export { listRunsOverview, type RunOverview } from "./monitor/runs-overview";
-export { getRunHeader, type RunHeader } from "./monitor/run-header";
-export { getRunSeries, type StepSeriesRow } from "./monitor/step-series";
+export { type RunOverview } from "./monitor/runs-overview";
+export { type RunHeader } from "./monitor/run-header";
+export { type StepSeriesRow } from "./monitor/step-series";
 export { DEFAULT_BINS, MAX_SCATTER_POINTS, MAX_VARIANCE, type Histogram } from "./monitor/histogram";
-export { getStepDistribution, type StepDistribution, type TaskPoint } from "./monitor/step-distribution";
-export { getBufferLifecycle, type BufferEpochRow, type BufferLifecycle } from "./monitor/buffer-lifecycle";
-export { FUNNEL_STAGES, getSynthesisOverview, type FunnelKey, type SynthesisOverview } from "./monitor/synthesis-overview";
-export { getInjectionLanding, type InjectionLanding } from "./monitor/injection-landing";
-export { getHeldOutSeries, type HeldOutPoint } from "./monitor/held-out";
-export { compareRuns, MAX_COMPARED_RUNS, type RunComparison } from "./monitor/compare";
+export { type StepDistribution, type TaskPoint } from "./monitor/step-distribution";
+export { type BufferEpochRow, type BufferLifecycle } from "./monitor/buffer-lifecycle";
+export { FUNNEL_STAGES, type FunnelKey, type SynthesisOverview } from "./monitor/synthesis-overview";
+export { type InjectionLanding } from "./monitor/injection-landing";
+export { type HeldOutPoint } from "./monitor/held-out";
+export { MAX_COMPARED_RUNS, type RunComparison } from "./monitor/compare";
+
+export const listRunsOverview = coalesced("runs.list", listRunsOverviewRead);
+export const getRunHeader = coalesced("runs.get", getRunHeaderRead);
+export const getRunSeries = coalesced("runs.series", getRunSeriesRead);
+export const getStepDistribution = coalesced("runs.distribution", getStepDistributionRead);
+export const getBufferLifecycle = coalesced("runs.buffer", getBufferLifecycleRead);
+export const getSynthesisOverview = coalesced("runs.synthesis", getSynthesisOverviewRead);
+export const getInjectionLanding = coalesced("runs.landing", getInjectionLandingRead);
+export const getHeldOutSeries = coalesced("runs.heldOut", getHeldOutSeriesRead);
+export const compareRuns = coalesced("runs.compare", compareRunsRead);

@@ -1,37 +1,65 @@
-// /compare: several runs' curves on common axes, their summary rows and the settings that differ. Three queries
-// whatever the number of runs (the runs, their finished steps, their overall held-out points), sent together.
+// /compare: several runs' curves on common axes, their summary rows and the settings that differ.
+// One query whatever the number of runs.
 import type { Db } from "../../db";
 import { AppError } from "../../errors";
+import type { RunMode, RunStatus } from "../../generated/prisma/enums";
 import type { TRunConfig } from "../../rods/config";
 import { redactConfigUrls } from "../../rods/endpoint";
 import { placeCompareCurves } from "../compare-curves";
-import { overallHeldOutOf } from "./held-out";
 import { runNotFound } from "./run-lookup";
 import { diffRunSettings } from "./settings";
-import { stepSeriesOf } from "./step-series";
+import type { StepSeriesRow } from "./step-series";
 
 export const MAX_COMPARED_RUNS = 8;
+
+interface CompareRow {
+  id: string;
+  name: string;
+  mode: RunMode;
+  status: RunStatus;
+  config: TRunConfig;
+  currentStep: number;
+  totalSteps: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  steps: (Omit<StepSeriesRow, "finishedAt" | "epoch" | "numTasks" | "meanPhi" | "gradConcentration" | "meanReward" | "infraFailures" | "tokensIn" | "tokensOut"> & {
+    finishedAtMs: number | null;
+  })[];
+  heldOut: { stepIndex: number; score: number; progress: number }[];
+}
 
 export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly string[] }) {
   const ids = [...new Set(runIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw new AppError("BAD_REQUEST", `Pick between 1 and ${MAX_COMPARED_RUNS} runs to compare.`);
-  const [found, stepsOf, heldOutOf] = await Promise.all([
-    db.run.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, name: true, mode: true, status: true, config: true, currentStep: true, totalSteps: true, createdAt: true, startedAt: true, finishedAt: true },
-    }),
-    stepSeriesOf(db, ids),
-    overallHeldOutOf(db, ids),
-  ]);
+  // One query: each run with its finished steps and overall held-out points as JSON (times as epoch milliseconds).
+  const found = await db.$queryRaw<CompareRow[]>`
+    SELECT r.id, r.name, r.mode, r.status, r.config, r."currentStep", r."totalSteps", r."createdAt", r."startedAt", r."finishedAt",
+      (SELECT COALESCE(json_agg(json_build_object(
+                'step', s.index, 'numRollouts', s."numRollouts", 'informativeFraction', s."informativeFraction",
+                'seedHard', (s.regions->'seed'->>'hard')::int, 'seedBoundary', (s.regions->'seed'->>'boundary')::int,
+                'seedMastered', (s.regions->'seed'->>'mastered')::int, 'synthesizedHard', (s.regions->'synthesized'->>'hard')::int,
+                'synthesizedBoundary', (s.regions->'synthesized'->>'boundary')::int, 'synthesizedMastered', (s.regions->'synthesized'->>'mastered')::int,
+                'finishedAtMs', extract(epoch FROM s."finishedAt") * 1000) ORDER BY s.index), '[]'::json)
+       FROM "Step" s WHERE s."runId" = r.id AND s.status = 'done') AS steps,
+      (SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress) ORDER BY e."stepIndex"), '[]'::json)
+       FROM "Evaluation" e WHERE e."runId" = r.id AND e.split = 'test' AND e.category = 'overall') AS "heldOut"
+    FROM "Run" r WHERE r.id = ANY(${ids}::text[])`;
   const byId = new Map(found.map((r) => [r.id, r]));
   const missing = ids.find((id) => !byId.has(id));
   if (missing !== undefined) throw runNotFound(missing);
   // Configs stored before credentials in URLs were refused are shown without them (as runs-service's getRun does).
   const runs = ids.map((id) => {
     const r = byId.get(id)!;
-    return { ...r, config: redactConfigUrls(r.config as unknown as TRunConfig) };
+    return { ...r, config: redactConfigUrls(r.config) };
   });
-  const placed = runs.map((run) => placeCompareCurves({ run, steps: stepsOf.get(run.id)!, heldOut: heldOutOf.get(run.id)! }));
+  const placed = runs.map((run) =>
+    placeCompareCurves({
+      run,
+      steps: run.steps.map(({ finishedAtMs, ...s }) => ({ ...s, finishedAt: finishedAtMs === null ? null : new Date(Math.round(finishedAtMs)) })),
+      heldOut: run.heldOut,
+    }),
+  );
   return {
     runs: runs.map((r, i) => ({
       id: r.id,

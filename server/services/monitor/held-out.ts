@@ -25,14 +25,3 @@ export async function getHeldOutSeries({ db, runId }: { db: Db; runId: string })
   if (rows.length === 0) throw runNotFound(runId);
   return rows.filter((r) => r.stepIndex !== null);
 }
-
-/** The overall held-out points of several runs in one query, in step order per run. */
-export async function overallHeldOutOf(db: Db, runIds: readonly string[]): Promise<Map<string, HeldOutPoint[]>> {
-  const rows = await db.$queryRaw<(HeldOutPoint & { runId: string })[]>`
-    SELECT e."runId", ${POINT_COLUMNS} FROM "Evaluation" e
-    WHERE e."runId" = ANY(${[...runIds]}::text[]) AND e.split = 'test' AND e.category = 'overall'
-    ORDER BY e."runId", e."stepIndex"`;
-  const out = new Map<string, HeldOutPoint[]>(runIds.map((id) => [id, []]));
-  for (const { runId, ...row } of rows) out.get(runId)?.push(row);
-  return out;
-}

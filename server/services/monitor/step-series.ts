@@ -35,17 +35,6 @@ const SERIES_COLUMNS = Prisma.sql`
   (s.regions->'synthesized'->>'mastered')::int AS "synthesizedMastered",
   s."infraFailures", s."tokensIn", s."tokensOut", s."finishedAt"`;
 
-/** The finished steps of several runs in one query, oldest first per run. */
-export async function stepSeriesOf(db: Db, runIds: readonly string[]): Promise<Map<string, StepSeriesRow[]>> {
-  const rows = await db.$queryRaw<(StepSeriesRow & { runId: string })[]>`
-    SELECT s."runId", ${SERIES_COLUMNS} FROM "Step" s
-    WHERE s."runId" = ANY(${[...runIds]}::text[]) AND s.status = 'done'
-    ORDER BY s."runId", s.index`;
-  const out = new Map<string, StepSeriesRow[]>(runIds.map((id) => [id, []]));
-  for (const { runId, ...row } of rows) out.get(runId)?.push(row);
-  return out;
-}
-
 /** One row per finished step, oldest first: the monitor's line charts and the step slider's stops. */
 export async function getRunSeries({ db, runId }: { db: Db; runId: string }): Promise<StepSeriesRow[]> {
   // The run joined in, so a missing run and a run with no finished step are told apart in one round trip.
