@@ -8,7 +8,7 @@ import { redactConfigUrls } from "../../rods/endpoint";
 import { placeCompareCurves } from "../compare-curves";
 import { runNotFound } from "./run-lookup";
 import { diffRunSettings } from "./settings";
-import type { StepSeriesRow } from "./step-series";
+import { fromSeriesJson, stepSeriesJson } from "./step-series";
 
 export const MAX_COMPARED_RUNS = 8;
 
@@ -23,9 +23,7 @@ interface CompareRow {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
-  steps: (Omit<StepSeriesRow, "finishedAt" | "epoch" | "numTasks" | "meanPhi" | "gradConcentration" | "meanReward" | "infraFailures" | "tokensIn" | "tokensOut"> & {
-    finishedAtMs: number | null;
-  })[];
+  steps: Parameters<typeof fromSeriesJson>[0];
   heldOut: { stepIndex: number; score: number; progress: number }[];
 }
 
@@ -35,13 +33,7 @@ export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly str
   // One query: each run with its finished steps and overall held-out points as JSON (times as epoch milliseconds).
   const found = await db.$queryRaw<CompareRow[]>`
     SELECT r.id, r.name, r.mode, r.status, r.config, r."currentStep", r."totalSteps", r."createdAt", r."startedAt", r."finishedAt",
-      (SELECT COALESCE(json_agg(json_build_object(
-                'step', s.index, 'numRollouts', s."numRollouts", 'informativeFraction', s."informativeFraction",
-                'seedHard', (s.regions->'seed'->>'hard')::int, 'seedBoundary', (s.regions->'seed'->>'boundary')::int,
-                'seedMastered', (s.regions->'seed'->>'mastered')::int, 'synthesizedHard', (s.regions->'synthesized'->>'hard')::int,
-                'synthesizedBoundary', (s.regions->'synthesized'->>'boundary')::int, 'synthesizedMastered', (s.regions->'synthesized'->>'mastered')::int,
-                'finishedAtMs', extract(epoch FROM s."finishedAt") * 1000) ORDER BY s.index), '[]'::json)
-       FROM "Step" s WHERE s."runId" = r.id AND s.status = 'done') AS steps,
+      ${stepSeriesJson} AS steps,
       (SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress) ORDER BY e."stepIndex"), '[]'::json)
        FROM "Evaluation" e WHERE e."runId" = r.id AND e.split = 'test' AND e.category = 'overall') AS "heldOut"
     FROM "Run" r WHERE r.id = ANY(${ids}::text[])`;
@@ -56,7 +48,7 @@ export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly str
   const placed = runs.map((run) =>
     placeCompareCurves({
       run,
-      steps: run.steps.map(({ finishedAtMs, ...s }) => ({ ...s, finishedAt: finishedAtMs === null ? null : new Date(Math.round(finishedAtMs)) })),
+      steps: fromSeriesJson(run.steps),
       heldOut: run.heldOut,
     }),
   );

@@ -83,7 +83,7 @@ async function insertStepAggregate(sql: Sql, runId: string, stepIndex: number, o
       ARRAY(SELECT count(s."taskId")::int FROM generate_series(1, ${DEFAULT_BINS}::int) b LEFT JOIN s ON s.mb = b GROUP BY b ORDER BY b),
       ARRAY(SELECT count(s."taskId")::int FROM generate_series(1, ${DEFAULT_BINS}::int) b LEFT JOIN s ON s.vb = b GROUP BY b ORDER BY b),
       COALESCE((
-        SELECT json_agg(json_build_object('taskId', x."taskId", 'mean', x.mean, 'variance', x.variance, 'region', x.region, 'isSeed', x."isSeed") ORDER BY x.h)
+        SELECT json_agg(json_build_array(x."taskId", x.mean, x.variance, x.region, x."isSeed") ORDER BY x.h)
         FROM (SELECT s.*, md5(s."taskId") AS h FROM s ORDER BY h LIMIT ${MAX_SCATTER_POINTS}) x
       ), '[]'::json),
       ${Prisma.join(SYNTH_COLUMNS.map((c) => Prisma.raw(`y."${c}"`)))}

@@ -80,7 +80,8 @@ interface AggregateRow {
   mastered: number | null;
   meanBins: number[] | null;
   varianceBins: number[] | null;
-  points: TaskPoint[] | null;
+  /** [taskId, mean, variance, region, isSeed] per task: half the bytes of objects */
+  points: [string, number, number, TaskPoint["region"], boolean][] | null;
 }
 
 /** The run, its step (given or newest finished) and that step's aggregate, in one round trip. */
@@ -123,7 +124,7 @@ export async function getStepDistribution({
   }
   const regionCounts = { hard: row.hard ?? 0, boundary: row.boundary ?? 0, mastered: row.mastered ?? 0 };
   const totalTasks = regionCounts.hard + regionCounts.boundary + regionCounts.mastered;
-  const points = (row.points ?? []).slice(0, maxPoints);
+  const points = (row.points ?? []).slice(0, maxPoints).map(([taskId, mean, variance, region, isSeed]) => ({ taskId, mean, variance, region, isSeed }));
   return {
     stepIndex: row.stepIndex,
     totalTasks,

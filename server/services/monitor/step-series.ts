@@ -25,24 +25,27 @@ export interface StepSeriesRow {
   finishedAt: Date | null;
 }
 
-const SERIES_COLUMNS = Prisma.sql`
-  s.index AS step, s.epoch, s."numTasks", s."numRollouts", s."informativeFraction", s."meanPhi", s."gradConcentration", s."meanReward",
-  (s.regions->'seed'->>'hard')::int AS "seedHard",
-  (s.regions->'seed'->>'boundary')::int AS "seedBoundary",
-  (s.regions->'seed'->>'mastered')::int AS "seedMastered",
-  (s.regions->'synthesized'->>'hard')::int AS "synthesizedHard",
-  (s.regions->'synthesized'->>'boundary')::int AS "synthesizedBoundary",
-  (s.regions->'synthesized'->>'mastered')::int AS "synthesizedMastered",
-  s."infraFailures", s."tokensIn", s."tokensOut", s."finishedAt"`;
+/** A finished step as one JSON object (times as epoch milliseconds): many rows cost more to decode than one value. */
+const SERIES_OBJECT = Prisma.sql`json_build_object(
+  'step', s.index, 'epoch', s.epoch, 'numTasks', s."numTasks", 'numRollouts', s."numRollouts", 'informativeFraction', s."informativeFraction",
+  'meanPhi', s."meanPhi", 'gradConcentration', s."gradConcentration", 'meanReward', s."meanReward",
+  'seedHard', (s.regions->'seed'->>'hard')::int, 'seedBoundary', (s.regions->'seed'->>'boundary')::int,
+  'seedMastered', (s.regions->'seed'->>'mastered')::int, 'synthesizedHard', (s.regions->'synthesized'->>'hard')::int,
+  'synthesizedBoundary', (s.regions->'synthesized'->>'boundary')::int, 'synthesizedMastered', (s.regions->'synthesized'->>'mastered')::int,
+  'infraFailures', s."infraFailures", 'tokensIn', s."tokensIn", 'tokensOut', s."tokensOut", 'finishedAtMs', extract(epoch FROM s."finishedAt") * 1000)`;
+
+type SeriesJson = Omit<StepSeriesRow, "finishedAt"> & { finishedAtMs: number | null };
+
+/** The finished steps of the run `r` (alias in the enclosing query) as one JSON array, oldest first. */
+export const stepSeriesJson = Prisma.sql`(SELECT COALESCE(json_agg(${SERIES_OBJECT} ORDER BY s.index), '[]'::json) FROM "Step" s WHERE s."runId" = r.id AND s.status = 'done')`;
+
+export function fromSeriesJson(rows: readonly SeriesJson[]): StepSeriesRow[] {
+  return rows.map(({ finishedAtMs, ...row }) => ({ ...row, finishedAt: finishedAtMs === null ? null : new Date(Math.round(finishedAtMs)) }));
+}
 
 /** One row per finished step, oldest first: the monitor's line charts and the step slider's stops. */
 export async function getRunSeries({ db, runId }: { db: Db; runId: string }): Promise<StepSeriesRow[]> {
-  // The run joined in, so a missing run and a run with no finished step are told apart in one round trip.
-  const rows = await db.$queryRaw<(StepSeriesRow & { runId: string })[]>`
-    SELECT r.id AS "runId", ${SERIES_COLUMNS}
-    FROM "Run" r LEFT JOIN "Step" s ON s."runId" = r.id AND s.status = 'done'
-    WHERE r.id = ${runId}
-    ORDER BY s.index`;
-  if (rows.length === 0) throw runNotFound(runId);
-  return rows.filter((r) => r.step !== null).map(({ runId: _, ...row }) => row);
+  const [row] = await db.$queryRaw<{ steps: SeriesJson[] }[]>`SELECT ${stepSeriesJson} AS steps FROM "Run" r WHERE r.id = ${runId}`;
+  if (!row) throw runNotFound(runId);
+  return fromSeriesJson(row.steps);
 }
