@@ -8,6 +8,7 @@ import { redactConfigUrls } from "../../rods/endpoint";
 import { placeCompareCurves } from "../compare-curves";
 import { runNotFound } from "./run-lookup";
 import { diffRunSettings } from "./settings";
+import { fillMissingStepAggregates } from "./step-aggregates";
 import { fromSeriesJson, stepSeriesJson } from "./step-series";
 
 export const MAX_COMPARED_RUNS = 8;
@@ -30,13 +31,19 @@ interface CompareRow {
 export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly string[] }) {
   const ids = [...new Set(runIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw new AppError("BAD_REQUEST", `Pick between 1 and ${MAX_COMPARED_RUNS} runs to compare.`);
-  // One query: each run with its finished steps and overall held-out points as JSON (times as epoch milliseconds).
-  const found = await db.$queryRaw<CompareRow[]>`
+  // One query: each run with its stored series rows and overall held-out points as JSON.
+  const read = () => db.$queryRaw<CompareRow[]>`
     SELECT r.id, r.name, r.mode, r.status, r.config, r."currentStep", r."totalSteps", r."createdAt", r."startedAt", r."finishedAt",
       ${stepSeriesJson} AS steps,
       (SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress) ORDER BY e."stepIndex"), '[]'::json)
        FROM "Evaluation" e WHERE e."runId" = r.id AND e.split = 'test' AND e.category = 'overall') AS "heldOut"
     FROM "Run" r WHERE r.id = ANY(${ids}::text[])`;
+  let found = await read();
+  // A run with fewer series rows than finished steps has steps closed before StepAggregate existed: fill them once.
+  const lacking = found.filter((r) => r.steps.length < r.currentStep);
+  let filled = 0;
+  for (const r of lacking) filled += await fillMissingStepAggregates({ db, runId: r.id });
+  if (filled > 0) found = await read();
   const byId = new Map(found.map((r) => [r.id, r]));
   const missing = ids.find((id) => !byId.has(id));
   if (missing !== undefined) throw runNotFound(missing);

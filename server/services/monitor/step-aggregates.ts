@@ -1,10 +1,11 @@
-// StepAggregate: what the monitor reads for a finished step, computed once from TaskStepStat, PoolEntry and the
-// step's SynthesisAttempt rows. Written when the step closes (inside the driver's transaction), its synthesis part
+// StepAggregate: what the monitor reads for a finished step, computed once from its Step row, TaskStepStat,
+// PoolEntry and the step's SynthesisAttempt rows. Written when the step closes (inside the driver's transaction), its synthesis part
 // refreshed when an attempt of the step finishes or its child task is reviewed, and filled lazily for steps that
 // closed before the table existed. The SQL here is the only definition of the bins, the sample and the funnel.
 import type { Db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { DEFAULT_BINS, MAX_SCATTER_POINTS, MAX_VARIANCE } from "./histogram";
+import { SERIES_OBJECT } from "./step-series";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Sql = Pick<Db, "$executeRaw" | "$queryRaw">;
@@ -75,7 +76,7 @@ async function insertStepAggregate(sql: Sql, runId: string, stepIndex: number, o
       LEFT JOIN "PoolEntry" p ON p."runId" = t."runId" AND p."taskId" = t."taskId"
       WHERE t."runId" = ${runId} AND t."stepIndex" = ${stepIndex}
     ), y AS (${synthesisFunnelSql(Prisma.sql`a."runId" = ${runId} AND a."stepIndex" = ${stepIndex}`)})
-    INSERT INTO "StepAggregate" ("runId", "stepIndex", hard, boundary, mastered, "meanBins", "varianceBins", points, ${Prisma.join(SYNTH_COLUMNS.map((c) => Prisma.raw(`"${c}"`)))})
+    INSERT INTO "StepAggregate" ("runId", "stepIndex", hard, boundary, mastered, "meanBins", "varianceBins", points, series, ${Prisma.join(SYNTH_COLUMNS.map((c) => Prisma.raw(`"${c}"`)))})
     SELECT ${runId}, ${stepIndex},
       (SELECT count(*)::int FROM s WHERE region = 'hard'),
       (SELECT count(*)::int FROM s WHERE region = 'boundary'),
@@ -86,6 +87,7 @@ async function insertStepAggregate(sql: Sql, runId: string, stepIndex: number, o
         SELECT json_agg(json_build_array(x."taskId", x.mean, x.variance, x.region, x."isSeed") ORDER BY x.h)
         FROM (SELECT s.*, md5(s."taskId") AS h FROM s ORDER BY h LIMIT ${MAX_SCATTER_POINTS}) x
       ), '[]'::json),
+      (SELECT ${SERIES_OBJECT} FROM "Step" s WHERE s."runId" = ${runId} AND s.index = ${stepIndex}),
       ${Prisma.join(SYNTH_COLUMNS.map((c) => Prisma.raw(`y."${c}"`)))}
     FROM y
     WHERE EXISTS (SELECT 1 FROM "Step" WHERE "runId" = ${runId} AND index = ${stepIndex} AND status = 'done')

@@ -8,6 +8,7 @@ CREATE TABLE "StepAggregate" (
     "meanBins" INTEGER[],
     "varianceBins" INTEGER[],
     "points" JSON NOT NULL,
+    "series" JSON NOT NULL,
     "synthAttempted" INTEGER NOT NULL DEFAULT 0,
     "synthPlanned" INTEGER NOT NULL DEFAULT 0,
     "synthExecuted" INTEGER NOT NULL DEFAULT 0,
