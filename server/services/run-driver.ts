@@ -18,7 +18,8 @@ import { claimStepsAhead, canRollAhead, ROLL_AHEAD_STEPS } from "./roll-ahead";
 import { epochBatches, nextEpochSteps } from "./epoch-ahead";
 import { isEpochWaitingForSynthesis } from "./epoch-gate";
 import { writeStepAggregate } from "./monitor/step-aggregates";
-import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { isRunBudgetSpent, releaseUnstartedSteps } from "./run-budget";
+import { plannedTotalNow } from "./step-plan-service";
 
 type Tx = Prisma.TransactionClient;
 
@@ -36,10 +37,12 @@ async function lockRun(tx: Tx, runId: string) {
 }
 
 export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; runId: string }): Promise<TickOutcome> {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, currentEpoch: true, currentStep: true } });
+  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, currentEpoch: true, currentStep: true, startedAt: true } });
   if (!run || (run.status !== "queued" && run.status !== "running")) return "idle";
   const config = run.config as unknown as TRunConfig;
-  if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
+  if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: run.startedAt ?? new Date() } });
+  // A run paused before its first tick is resumed as running: it starts now.
+  else if (!run.startedAt) await db.run.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: new Date() } });
 
   if (run.currentEpoch >= config.epochs || (await isRunBudgetSpent({ db, runId, config, stepsDone: run.currentStep }))) {
     if ((await trainerGate({ db, runId, config, stepIndex: null })) === "wait") return "waiting";
@@ -144,8 +147,7 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
       data: batches.map((taskIds, i) => ({ runId, index: run.currentStep + i, epoch: run.currentEpoch, stepInEpoch: i, taskIds })),
       skipDuplicates: true,
     });
-    const done = await tx.step.count({ where: { runId, status: "done" } });
-    await tx.run.update({ where: { id: runId }, data: { totalSteps: plannedTotalSteps(config, done + batches.length * (config.epochs - run.currentEpoch)) } });
+    await tx.run.update({ where: { id: runId }, data: { totalSteps: await plannedTotalNow({ tx, runId, config, epoch: run.currentEpoch }) } });
     return run.currentEpoch === 0;
   });
   if (isFirst) await jobs.send(JOBS.evaluate, { runId, stepIndex: 0, epoch: 0 }, { singletonKey: `${runId}:0` });
@@ -287,7 +289,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           currentStep: stepIndex + 1,
           policyVersion: newVersion,
           ...(isInfraHeavy
-            ? { status: "paused", statusReason: `Paused: ${infraFailures} of ${rollouts.length} rollouts of step ${stepIndex} failed for infrastructure reasons (see the trajectories). Resume when the policy server is healthy.` }
+            ? { status: "paused", statusReason: `Paused: ${infraFailures} of ${rollouts.length} rollouts of step ${stepIndex + 1} failed for infrastructure reasons (see the trajectories). Resume when the policy server is healthy.` }
             : {}),
         },
       });
