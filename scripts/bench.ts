@@ -10,7 +10,7 @@ const isQuick = process.argv.includes("--quick");
 const BENCHES: { name: string; file: string; args: string[] }[] = [
   { name: "orchestration", file: "bench/orchestration/index.ts", args: isQuick ? ["--workers", "1"] : [] },
   { name: "ingest", file: "bench/ingest/index.ts", args: isQuick ? ["--groups", "24", "--rounds", "3"] : [] },
-  { name: "dashboard", file: "bench/dashboard/index.ts", args: isQuick ? ["--steps", "50", "--tasks", "200", "--rounds", "10", "--no-rollouts"] : [] },
+  { name: "dashboard", file: "bench/dashboard/index.ts", args: isQuick ? ["--steps", "50", "--tasks", "200", "--rounds", "10", "--no-rollouts", "--read-seconds", "10"] : [] },
 ];
 
 function runBench(file: string, args: string[]): Promise<Record<string, unknown>> {
@@ -53,10 +53,14 @@ for (const b of BENCHES) {
     } else if (b.name === "ingest") {
       for (const row of r.rows as Record<string, number | string>[]) add("ingest", `${row.method}`, `${Number(row.relativeToCopy).toFixed(2)}× COPY (${row.rowsPerSecond} rows/s)`);
     } else {
-      add("dashboard", `baseline: one indexed Step lookup (${r.steps} steps × ${r.tasks} tasks × ${r.k})`, `${Number(r.baselineMedianMs).toFixed(2)} ms`);
-      for (const row of r.rows as Record<string, number | string>[]) if (Number(row.ratio) !== 1) add("dashboard", String(row.call), `${Number(row.ratio).toFixed(1)}× (${Number(row.medianMs).toFixed(1)} ms)`);
-      const readers = r.readers as Record<string, number> | undefined;
-      if (readers) add("dashboard", `${readers.readers} concurrent readers: p95 / baseline`, `${readers.p95Ratio.toFixed(1)}× (p95 ${readers.p95.toFixed(0)} ms, ${readers.errors} errors)`);
+      add("dashboard", `baseline: one indexed Step lookup (${r.steps} steps × ${r.tasks} tasks × ${r.k})`, `${Number(r.baselineMedianMs).toFixed(2)} ms (Prisma ${Number(r.baselinePrismaMedianMs).toFixed(2)}, raw SQL ${Number(r.baselineRawMedianMs).toFixed(2)})`);
+      for (const row of r.rows as Record<string, number | string>[]) if (!String(row.call).startsWith("baseline")) add("dashboard", String(row.call), `${Number(row.ratio).toFixed(1)}× (${Number(row.medianMs).toFixed(1)} ms)`);
+      const readerRow = (label: string, f: Record<string, number> | undefined) => {
+        if (f) add("dashboard", label.replace("N", String(f.readers)), `${f.p95Ratio.toFixed(1)}× (p95 ${f.p95.toFixed(1)} ms, ${f.calls} calls, ${f.errors} errors)`);
+      };
+      readerRow("N readers, monitor open (load + polling): p95 / baseline", r.readers as Record<string, number> | undefined);
+      readerRow("N calls at one instant, coalesced: p95 / baseline", r.burst as Record<string, number> | undefined);
+      readerRow("N calls at one instant, not coalesced: p95 / baseline", r.burstUncoalesced as Record<string, number> | undefined);
     }
   } catch (error) {
     failed++;

@@ -1,15 +1,28 @@
-// The run monitor's response times on a big run, against one plain indexed query on the same database.
+// The run monitor's and /compare's response times on a big run, against one plain indexed query on the same database.
 // Run: npx tsx bench/dashboard/index.ts [--steps 200] [--tasks 800] [--k 16] [--rounds 40] [--no-rollouts]
-//        [--readers 200] [--reader-rounds 5] [--json]
+//        [--readers 200] [--read-seconds 20] [--reader-rounds 5] [--json]
 //
-// Fills a synthetic run (test/fixtures/synthetic-run.ts) of steps × tasks × K, rollouts included (compact rows:
-// rewards, no trajectory), into rods_bench_test on DATABASE_URL's server or an embedded one under .rods/bench.
-// Measures every service call the monitor page makes (median and 95th percentile over repeated calls, after a
-// warm-up) and the baseline: one Step looked up by its (runId, index) key. Then checks through pg_stat_user_tables
-// that the monitor's calls never read the Rollout table. Last, `--readers` concurrent readers (one pool, as one web
-// process has) each load the monitor's calls in turn: p95 against the baseline's median, and errors.
+// Fills a finished run of steps × tasks × K with SQL (bench/dashboard/fill.ts: rollouts included, compact rows) and
+// a small static run (test/fixtures/synthetic-run.ts) into rods_bench_test on DATABASE_URL's server or an embedded
+// one under .rods/bench; every step's StepAggregate is written by the service the driver calls when a step closes.
+// Measures every service call the monitor page and /compare make (median and 95th percentile over repeated calls,
+// after a warm-up) and the baseline: one Step looked up by its (runId, index) key. Checks through
+// pg_stat_user_tables that the calls never read Rollout, TaskStepStat or SynthesisAttempt. Ratios are against the
+// faster of two baselines measured alongside: one Step by its (runId, index) key through Prisma, and as raw SQL.
+// Last, readers against the services with the real pool (one web process's RODS_DB_POOL_SIZE connections; no HTTP):
+// `--readers` people with the monitor open for `--read-seconds` (page load, then the live page's polling), and a
+// burst of `--readers` calls at one instant (`--reader-rounds` times), coalesced and not; p95 against the baseline.
 import { performance } from "node:perf_hooks";
-import { disconnectDb, getDb } from "../../server/db";
+import { disconnectDb, getDb, type Db } from "../../server/db";
+import { getBufferLifecycle as readBuffer } from "../../server/services/monitor/buffer-lifecycle";
+import { compareRuns as readCompare } from "../../server/services/monitor/compare";
+import { getHeldOutSeries as readHeldOut } from "../../server/services/monitor/held-out";
+import { getInjectionLanding as readLanding } from "../../server/services/monitor/injection-landing";
+import { getRunHeader as readHeader } from "../../server/services/monitor/run-header";
+import { listRunsOverview as readOverview } from "../../server/services/monitor/runs-overview";
+import { getStepDistribution as readDistribution } from "../../server/services/monitor/step-distribution";
+import { getRunSeries as readSeries } from "../../server/services/monitor/step-series";
+import { getSynthesisOverview as readSynthesis } from "../../server/services/monitor/synthesis-overview";
 import {
   compareRuns,
   getBufferLifecycle,
@@ -22,6 +35,8 @@ import {
   listRunsOverview,
 } from "../../server/services/monitor-service";
 import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
+import { fillMissingStepAggregates } from "../../server/services/monitor/step-aggregates";
+import { fillRunWithSql } from "./fill";
 import { createMigratedTestDatabase, provideTestServer } from "../../test/test-database";
 
 function arg(name: string, fallback: number): number {
@@ -35,9 +50,27 @@ const ROUNDS = arg("rounds", 40);
 const WITH_ROLLOUTS = !process.argv.includes("--no-rollouts");
 const READERS = arg("readers", 200);
 const READER_ROUNDS = arg("reader-rounds", 5);
+const READ_SECONDS = arg("read-seconds", 20);
 const AS_JSON = process.argv.includes("--json");
 // With --json the human lines go to stderr and one JSON line to stdout (npm run bench collects it).
 if (AS_JSON) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(" ")}\n`);
+
+/** The monitor's reads straight from their files, without the coalescing door (for the burst's comparison). */
+function uncoalescedCalls(db: Db, runId: string, otherRunId: string, steps: number): (readonly [string, () => Promise<unknown>])[] {
+  let stepProbe = 0;
+  return [
+    ["runs.list", () => readOverview({ db })],
+    ["runs.get", () => readHeader({ db, runId })],
+    ["runs.series", () => readSeries({ db, runId })],
+    ["runs.distribution (newest)", () => readDistribution({ db, runId })],
+    ["runs.distribution (slider)", () => readDistribution({ db, runId, stepIndex: (stepProbe += 37) % steps })],
+    ["runs.buffer", () => readBuffer({ db, runId })],
+    ["runs.synthesis", () => readSynthesis({ db, runId })],
+    ["runs.landing", () => readLanding({ db, runId })],
+    ["runs.heldOut", () => readHeldOut({ db, runId })],
+    ["runs.compare", () => readCompare({ db, runIds: [runId, otherRunId] })],
+  ];
+}
 
 function quantile(sorted: number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -69,8 +102,11 @@ try {
   const db = getDb();
   console.log(`filling a synthetic run: ${STEPS} steps × ${TASKS} tasks × K=${K}${WITH_ROLLOUTS ? ", rollouts included" : ", no rollouts"}…`);
   const t0 = performance.now();
-  const big = await fillSyntheticRun({ db, steps: STEPS, tasks: TASKS, k: K, epochs: 8, withRollouts: WITH_ROLLOUTS, name: "bench · rods", log: (m) => console.log(`  ${m}`) });
+  const big = await fillRunWithSql({ db, steps: STEPS, tasks: TASKS, k: K, epochs: 8, withRollouts: WITH_ROLLOUTS, log: (m) => console.log(`  ${m}`) });
   const other = await fillSyntheticRun({ db, steps: 40, tasks: 100, k: 8, epochs: 4, mode: "static", name: "bench · static" });
+  // The fixture writes no StepAggregate rows; write them now, as the driver would have when each step closed (else
+  // the first /compare read fills them lazily and that one-time fill is counted among the monitor's reads).
+  await fillMissingStepAggregates({ db, runId: other.runId });
   const fillSeconds = (performance.now() - t0) / 1000;
   await db.$executeRawUnsafe("ANALYZE");
   const counts = await db.$queryRaw<{ stats: number; rollouts: number; steps: number; attempts: number; pool: number }[]>`
@@ -79,7 +115,7 @@ try {
            (SELECT count(*)::int FROM "PoolEntry") AS pool`;
   const c = counts[0]!;
   console.log(
-    `filled in ${fillSeconds.toFixed(1)} s: ${c.steps} steps, ${c.stats} task-step stats (${(big.taskStepStats / big.stepsDone).toFixed(0)} tasks per step in the big run), ` +
+    `filled in ${fillSeconds.toFixed(1)} s: ${c.steps} steps, ${c.stats} task-step stats (${TASKS} tasks per step in the big run), ` +
       `${c.rollouts} rollouts, ${c.attempts} synthesis attempts, ${c.pool} pool entries`,
   );
 
@@ -87,8 +123,10 @@ try {
   let probe = 0;
   let stepProbe = 0;
   const BASELINE = "baseline: Step by (runId, index)";
+  const BASELINE_RAW = "baseline: the same lookup as raw SQL";
   const calls = [
     [BASELINE, () => db.step.findUnique({ where: { runId_index: { runId, index: probe++ % big.stepsDone } }, select: { id: true, informativeFraction: true } })],
+    [BASELINE_RAW, () => db.$queryRaw`SELECT id, "informativeFraction" FROM "Step" WHERE "runId" = ${runId} AND index = ${probe++ % big.stepsDone}`],
     ["runs.list (overview of all runs)", () => listRunsOverview({ db })],
     ["runs.get (header, progress, ETA)", () => getRunHeader({ db, runId })],
     ["runs.series (all steps)", () => getRunSeries({ db, runId })],
@@ -102,16 +140,25 @@ try {
   ] as const;
   const PAGE_LOAD = ["runs.get", "runs.series", "runs.distribution (newest", "runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
 
-  const rolloutReads = async () =>
-    (await db.$queryRaw<{ n: number }[]>`SELECT (COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0))::int AS n FROM pg_stat_user_tables WHERE relname = 'Rollout'`)[0]?.n ?? 0;
+  // The tables a closed step's charts must not read (StepAggregate holds what they need).
+  const WATCHED = ["Rollout", "TaskStepStat", "SynthesisAttempt"];
+  const tableReads = async () =>
+    new Map(
+      (
+        await db.$queryRaw<{ relname: string; n: number }[]>`
+          SELECT relname, (COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0))::int AS n FROM pg_stat_user_tables WHERE relname = ANY(${WATCHED}::text[])`
+      ).map((r) => [r.relname, r.n]),
+    );
+  const rolloutReads = async () => (await tableReads()).get("Rollout") ?? 0;
   // Backends flush their table statistics within ~10 s when idle: let the fill's settle before counting.
-  if (WITH_ROLLOUTS) await new Promise((r) => setTimeout(r, 11_000));
-  const readsBefore = await rolloutReads();
+  await new Promise((r) => setTimeout(r, 11_000));
+  const readsBefore = await tableReads();
 
   const results = await measureAll(calls);
-  const base = results.get(BASELINE)!;
+  // Ratios against the faster of the two lookups (Prisma's query builder or raw SQL): the stricter reading.
+  const base = [results.get(BASELINE)!, results.get(BASELINE_RAW)!].sort((a, b) => a.median - b.median)[0]!;
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`\n${ROUNDS} interleaved rounds after 3 warm-up rounds; times in ms; ratio = median / baseline median\n`);
+  console.log(`\n${ROUNDS} interleaved rounds after 3 warm-up rounds; times in ms; ratio = median / the faster baseline's median\n`);
   console.log(`${pad("call", 40)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"ratio".padStart(8)}`);
   for (const [name, r] of results) {
     console.log(`${pad(name, 40)} ${r.median.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${(r.median / base.median).toFixed(1).padStart(8)}`);
@@ -121,44 +168,95 @@ try {
 
   // Statistics reach pg_stat_user_tables when backends flush them (idle ones within ~10 s): a control query that
   // does read Rollout shows when they have; the monitor's reads are counted before it.
-  if (WITH_ROLLOUTS) {
-    await new Promise((r) => setTimeout(r, 11_000));
-    const readsAfterMonitor = await rolloutReads();
-    await db.rollout.count({ where: { runId, stepIndex: 0 } });
-    let readsAfterControl = readsAfterMonitor;
-    for (let i = 0; i < 30 && readsAfterControl === readsAfterMonitor; i++) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      readsAfterControl = await rolloutReads();
-    }
-    console.log(
-      `Rollout table reads (seq + index scans) during the monitor calls: ${readsAfterMonitor - readsBefore}` +
-        ` (control: one rollout count afterwards adds ${readsAfterControl - readsAfterMonitor})`,
-    );
+  await new Promise((r) => setTimeout(r, 11_000));
+  const readsAfterMonitor = await tableReads();
+  await db.rollout.count({ where: { runId, stepIndex: 0 } });
+  let readsAfterControl = readsAfterMonitor.get("Rollout") ?? 0;
+  for (let i = 0; i < 30 && readsAfterControl === (readsAfterMonitor.get("Rollout") ?? 0); i++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    readsAfterControl = await rolloutReads();
   }
-  let readers: { readers: number; calls: number; errors: number; median: number; p95: number } | undefined;
+  const tableReadCounts = Object.fromEntries(WATCHED.map((t) => [t, (readsAfterMonitor.get(t) ?? 0) - (readsBefore.get(t) ?? 0)]));
+  console.log(
+    `table reads (seq + index scans) during the monitor calls: ${WATCHED.map((t) => `${t} ${tableReadCounts[t]}`).join(", ")}` +
+      ` (control: one rollout count afterwards adds ${readsAfterControl - (readsAfterMonitor.get("Rollout") ?? 0)} to Rollout)`,
+  );
+  // Readers, against the services with the real pool (RODS_DB_POOL_SIZE connections, as one web process has; no HTTP).
+  type ReaderFigures = { readers: number; calls: number; errors: number; median: number; p95: number; p95Ratio: number; seconds: number };
+  const figures = (latencies: number[], errors: number, seconds: number): ReaderFigures => {
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const p95 = sorted.length ? quantile(sorted, 0.95) : NaN;
+    return { readers: READERS, calls: latencies.length + errors, errors, median: sorted.length ? quantile(sorted, 0.5) : NaN, p95, p95Ratio: p95 / base.median, seconds };
+  };
+  const timedCall = async (fn: () => Promise<unknown>, latencies: number[]): Promise<boolean> => {
+    const t0 = performance.now();
+    try {
+      await fn();
+      latencies.push(performance.now() - t0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const byName = new Map<string, () => Promise<unknown>>(calls.map(([name, fn]) => [name, fn]));
+  const pageCalls = [...byName].filter(([name]) => PAGE_LOAD.some((p) => name.startsWith(p)));
+  const FAST = ["runs.get", "runs.series", "runs.distribution (newest"];
+  let open: ReaderFigures | undefined;
+  let burst: ReaderFigures | undefined;
+  let burstUncoalesced: ReaderFigures | undefined;
   if (READERS > 0) {
-    const latencies: number[] = [];
-    let errors = 0;
-    const monitorCalls = calls.filter(([name]) => name !== BASELINE);
-    await Promise.all(
-      Array.from({ length: READERS }, async (_, reader) => {
-        for (let round = 0; round < READER_ROUNDS; round++) {
-          const [, fn] = monitorCalls[(reader + round) % monitorCalls.length]!;
-          const t0 = performance.now();
-          try {
-            await fn();
-            latencies.push(performance.now() - t0);
-          } catch {
-            errors++;
-          }
-        }
-      }),
-    );
-    const sorted = latencies.sort((a, b) => a - b);
-    readers = { readers: READERS, calls: READERS * READER_ROUNDS, errors, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+    // 1. READERS people with the run's monitor open for READ_SECONDS: each loads the page (its seven calls at once,
+    //    as the browser sends them), then polls as the page does for a live run: get, series and distribution
+    //    every 2.5 s, the other four every 10 s, each reader at its own phase.
+    {
+      const latencies: number[] = [];
+      let errors = 0;
+      const t0 = performance.now();
+      const end = t0 + READ_SECONDS * 1000;
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+      await Promise.all(
+        Array.from({ length: READERS }, async (_, reader) => {
+          await sleep((reader / READERS) * 2500);
+          const loaded = await Promise.all(pageCalls.map(([, fn]) => timedCall(fn, latencies)));
+          errors += loaded.filter((ok) => !ok).length;
+          const loop = async (names: string[], everyMs: number) => {
+            for (let next = performance.now() + everyMs; next < end; next += everyMs) {
+              await sleep(next - performance.now());
+              const polled = await Promise.all(pageCalls.filter(([name]) => names.some((n) => name.startsWith(n))).map(([, fn]) => timedCall(fn, latencies)));
+              errors += polled.filter((ok) => !ok).length;
+            }
+          };
+          await Promise.all([loop(FAST, 2500), loop(pageCalls.map(([n]) => n).filter((n) => !FAST.some((f) => n.startsWith(f))), 10_000)]);
+        }),
+      );
+      open = figures(latencies, errors, (performance.now() - t0) / 1000);
+      console.log(
+        `\n${READERS} readers with the monitor open for ${open.seconds.toFixed(0)} s (page load, then the live page's polling): ${open.calls} calls, ` +
+          `median ${open.median.toFixed(1)} ms, p95 ${open.p95.toFixed(1)} ms (${open.p95Ratio.toFixed(1)}× the baseline median), errors ${errors}`,
+      );
+    }
+    // 2. A burst: READERS calls sent at the same instant, READER_ROUNDS times (each reader rotates through the
+    //    monitor's calls), through the coalescing door and then straight to the reads without it.
+    const runBurst = async (list: readonly (readonly [string, () => Promise<unknown>])[]) => {
+      const latencies: number[] = [];
+      let errors = 0;
+      const t0 = performance.now();
+      for (let round = 0; round < READER_ROUNDS; round++) {
+        const ok = await Promise.all(Array.from({ length: READERS }, (_, reader) => timedCall(list[(reader + round) % list.length]![1], latencies)));
+        errors += ok.filter((x) => !x).length;
+      }
+      return figures(latencies, errors, (performance.now() - t0) / 1000);
+    };
+    const monitorCalls = calls.filter(([name]) => !name.startsWith("baseline"));
+    burst = await runBurst(monitorCalls);
     console.log(
-      `\n${READERS} concurrent readers × ${READER_ROUNDS} monitor calls each: median ${readers.median.toFixed(1)} ms, p95 ${readers.p95.toFixed(1)} ms ` +
-        `(${(readers.p95 / base.median).toFixed(1)}× the baseline median), errors ${errors}`,
+      `${READERS} calls at one instant × ${READER_ROUNDS} rounds (coalesced): median ${burst.median.toFixed(1)} ms, p95 ${burst.p95.toFixed(1)} ms ` +
+        `(${burst.p95Ratio.toFixed(1)}× the baseline median), errors ${burst.errors}`,
+    );
+    burstUncoalesced = await runBurst(uncoalescedCalls(db, runId, other.runId, big.stepsDone));
+    console.log(
+      `${READERS} calls at one instant × ${READER_ROUNDS} rounds (not coalesced): median ${burstUncoalesced.median.toFixed(1)} ms, p95 ${burstUncoalesced.p95.toFixed(1)} ms ` +
+        `(${burstUncoalesced.p95Ratio.toFixed(1)}× the baseline median), errors ${burstUncoalesced.errors}`,
     );
   }
   if (AS_JSON) {
@@ -170,7 +268,12 @@ try {
         k: K,
         baselineMedianMs: base.median,
         rows: [...results].map(([name, r]) => ({ call: name, medianMs: r.median, p95Ms: r.p95, ratio: r.median / base.median })),
-        readers: readers && { ...readers, p95Ratio: readers.p95 / base.median },
+        baselineRawMedianMs: results.get(BASELINE_RAW)!.median,
+        baselinePrismaMedianMs: results.get(BASELINE)!.median,
+        readers: open,
+        burst,
+        burstUncoalesced,
+        tableReads: tableReadCounts,
       })}\n`,
     );
   }

@@ -17,6 +17,7 @@ import type { ExecutedCall } from "../synthesis/pipeline/model";
 import { heuristicVerdict } from "../synthesis/pipeline/text-checks";
 import type { GateResult, SynthesizedTask } from "../synthesis/types";
 import { structuresOf, type StructureView } from "./lineage-service";
+import { refreshSynthesisOf } from "./monitor/step-aggregates";
 import { analyseTask } from "./task-analysis";
 
 /** Longest user turn an edit may write; synthesized turns are a few sentences. */
@@ -146,13 +147,15 @@ async function notPendingError(db: Db | Prisma.TransactionClient, taskId: string
 }
 
 async function decide({ db, taskId, userId, state, decision, reason }: { db: Db; taskId: string; userId: string; state: "approved" | "rejected"; decision: "approve" | "reject"; reason?: string }) {
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     // The state guard makes two reviewers deciding at once safe: only one update matches.
     const updated = await tx.task.updateMany({ where: { id: taskId, reviewState: "pending" }, data: { reviewState: state } });
     if (updated.count === 0) throw await notPendingError(tx, taskId);
     const review = await tx.review.create({ data: { taskId, userId, decision, reason: reason ?? null }, select: reviewRowSelect });
     return { taskId, reviewState: state, review };
   });
+  await refreshSynthesisOf({ db, childTaskIds: [taskId] }); // the monitor's approved/rejected counts
+  return result;
 }
 
 export async function approveTask({ db, taskId, userId }: { db: Db; taskId: string; userId: string }) {
@@ -170,7 +173,7 @@ export async function bulkApprove({ db, taskIds, userId }: { db: Db; taskIds: st
   const ids = [...new Set(taskIds)];
   if (ids.length === 0) throw new AppError("BAD_REQUEST", "Select at least one task to approve.");
   if (ids.length > MAX_BULK) throw new AppError("BAD_REQUEST", `Approve at most ${MAX_BULK} tasks at once.`);
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const pending = await tx.task.findMany({ where: { id: { in: ids }, reviewState: "pending" }, select: { id: true } });
     const approved = pending.map((t) => t.id);
     if (approved.length) {
@@ -180,6 +183,8 @@ export async function bulkApprove({ db, taskIds, userId }: { db: Db; taskIds: st
     const approvedSet = new Set(approved);
     return { approved, skipped: ids.filter((id) => !approvedSet.has(id)) };
   });
+  await refreshSynthesisOf({ db, childTaskIds: result.approved });
+  return result;
 }
 
 // ---------- editing the user turns ----------

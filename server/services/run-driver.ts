@@ -17,6 +17,7 @@ import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service
 import { claimStepsAhead, canRollAhead, ROLL_AHEAD_STEPS } from "./roll-ahead";
 import { epochBatches, nextEpochSteps } from "./epoch-ahead";
 import { isEpochWaitingForSynthesis } from "./epoch-gate";
+import { writeStepAggregate } from "./monitor/step-aggregates";
 import { isRunBudgetSpent, releaseUnstartedSteps } from "./run-budget";
 import { plannedTotalNow } from "./step-plan-service";
 
@@ -281,6 +282,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           await tx.synthesisAttempt.create({ data: { runId, stepIndex, seedTaskId, backend: config.synthesizer.kind }, select: { id: true } }),
         );
       }
+      await writeStepAggregate({ tx, runId, stepIndex });
       await tx.run.update({
         where: { id: runId },
         data: {

@@ -45,6 +45,13 @@ describe("the RODS loop", () => {
     const accepted = attempts.filter((a) => a.outcome === "accepted");
     expect(accepted.length).toBeGreaterThan(0);
     for (const a of attempts.filter((x) => x.outcome === "dropped")) expect(a.errorType).toBeTruthy();
+    // The monitor's per-step aggregates: written by the driver as each step closed (nothing has read the monitor),
+    // their synthesis part refreshed as the attempts finished.
+    const aggregates = await db.stepAggregate.findMany({ where: { runId: run.id }, select: { stepIndex: true, synthAttempted: true, synthRunning: true, synthAccepted: true } });
+    expect(aggregates.map((a) => a.stepIndex).sort((a, b) => a - b)).toEqual(steps.map((_, i) => i));
+    expect(aggregates.reduce((n, a) => n + a.synthAttempted, 0)).toBe(attempts.length);
+    expect(aggregates.reduce((n, a) => n + a.synthRunning, 0)).toBe(0);
+    expect(aggregates.reduce((n, a) => n + a.synthAccepted, 0)).toBe(accepted.length);
 
     const children = await db.task.findMany({
       where: { id: { in: accepted.map((a) => a.childTaskId!) } },

@@ -7,6 +7,7 @@ import { modeFlags, type TRunConfig } from "../rods/config";
 import { hashSeed } from "../rods/random";
 import { createSynthesizer } from "../synthesis";
 import type { Synthesizer, SynthesisResult } from "../synthesis/types";
+import { refreshSynthesisOf } from "./monitor/step-aggregates";
 import { analyseTask } from "./task-analysis";
 import { rolloutTaskSelect, toRolloutTask } from "./task-mapping";
 
@@ -21,6 +22,13 @@ function synthesizerFor(runId: string, config: TRunConfig): Synthesizer {
 }
 
 export async function runSynthesisAttempt({ db, attemptId, synthesizer }: { db: Db; attemptId: string; synthesizer?: Synthesizer }) {
+  const result = await attemptSynthesis({ db, attemptId, synthesizer });
+  // The monitor's funnel of the attempt's step counts the outcome now stored.
+  await refreshSynthesisOf({ db, attemptIds: [attemptId] });
+  return result;
+}
+
+async function attemptSynthesis({ db, attemptId, synthesizer }: { db: Db; attemptId: string; synthesizer?: Synthesizer }) {
   const attempt = await db.synthesisAttempt.findUnique({
     where: { id: attemptId },
     select: { id: true, outcome: true, runId: true, stepIndex: true, seedTask: { select: { ...rolloutTaskSelect, externalId: true, datasetId: true } } },

@@ -1,0 +1,136 @@
+// StepAggregate against the rows it summarises: the distribution read from it equals the task statistics binned
+// here, the synthesis funnel follows attempts finishing and reviews, and runs whose steps closed before the table
+// existed (the fixture writes no aggregates) are filled once and show the same answers.
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testDb } from "../../../test/db";
+import { fillSyntheticRun, type SyntheticRun } from "../../../test/fixtures/synthetic-run";
+import { disconnectDb } from "../../db";
+import type { Synthesizer } from "../../synthesis/types";
+import { createUser } from "../auth-service";
+import { getStepDistribution, getSynthesisOverview } from "../monitor-service";
+import { approveTask, rejectTask } from "../review-service";
+import { runSynthesisAttempt } from "../synthesis-service";
+
+const db = testDb();
+let finished: SyntheticRun;
+let running: SyntheticRun;
+
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+
+/** The funnel counted attempt by attempt in JavaScript, from the stored rows. */
+async function countedFunnel(runId: string) {
+  const attempts = await db.synthesisAttempt.findMany({ where: { runId }, select: { outcome: true, errorType: true, childTask: { select: { reviewState: true } } } });
+  const accepted = attempts.filter((a) => a.outcome === "accepted");
+  const errors = new Map<string, number>();
+  for (const a of attempts.filter((x) => x.outcome === "dropped")) errors.set(a.errorType ?? "unclassified", (errors.get(a.errorType ?? "unclassified") ?? 0) + 1);
+  return {
+    attempted: attempts.length,
+    accepted: accepted.length,
+    approved: accepted.filter((a) => a.childTask?.reviewState === "approved" || a.childTask?.reviewState === "none").length,
+    pendingReview: accepted.filter((a) => a.childTask?.reviewState === "pending").length,
+    rejected: accepted.filter((a) => a.childTask?.reviewState === "rejected").length,
+    running: attempts.filter((a) => a.outcome === "running").length,
+    dropped: attempts.filter((a) => a.outcome === "dropped").length,
+    errors: Object.fromEntries([...errors].sort()),
+  };
+}
+
+async function shownFunnel(runId: string) {
+  const s = await getSynthesisOverview({ db, runId });
+  const count = (key: string) => s.funnel.find((f) => f.key === key)!.count;
+  return {
+    attempted: count("attempted"),
+    accepted: count("accepted"),
+    approved: count("approved"),
+    pendingReview: s.pendingReview,
+    rejected: s.rejected,
+    running: s.running,
+    dropped: s.dropped,
+    errors: Object.fromEntries(s.errors.map((e) => [e.errorType, e.count]).sort()),
+  };
+}
+
+describe("per-step aggregates", () => {
+  beforeAll(async () => {
+    finished = await fillSyntheticRun({ db, steps: 12, tasks: 50, k: 6, epochs: 3, name: "aggregates finished", seed: 11, reviewPolicy: "manual" });
+    running = await fillSyntheticRun({ db, steps: 12, tasks: 40, k: 4, epochs: 3, stepsDone: 5, name: "aggregates running", seed: 12 });
+  });
+  afterAll(async () => {
+    await disconnectDb();
+  });
+
+  it("fills the aggregates of steps that closed before they existed once, on first read", async () => {
+    expect(await db.stepAggregate.count({ where: { runId: finished.runId } })).toBe(0);
+    const first = await shownFunnel(finished.runId);
+    expect(await db.stepAggregate.count({ where: { runId: finished.runId } })).toBe(finished.stepsDone);
+    const before = await db.stepAggregate.findMany({ where: { runId: finished.runId }, select: { updatedAt: true } });
+    expect(await shownFunnel(finished.runId)).toEqual(first);
+    // A second read writes nothing.
+    expect(await db.stepAggregate.findMany({ where: { runId: finished.runId }, select: { updatedAt: true } })).toEqual(before);
+  });
+
+  it("shows every step's distribution as its task statistics fall: bins, regions, the md5-ordered sample with seed flags", async () => {
+    for (let step = 0; step < finished.stepsDone; step++) {
+      const dist = await getStepDistribution({ db, runId: finished.runId, stepIndex: step });
+      const stats = await db.taskStepStat.findMany({ where: { runId: finished.runId, stepIndex: step }, select: { taskId: true, mean: true, variance: true, region: true } });
+      const pool = new Map((await db.poolEntry.findMany({ where: { runId: finished.runId }, select: { taskId: true, isSeed: true } })).map((p) => [p.taskId, p.isSeed]));
+      const binOf = (x: number, max: number) => Math.min(19, Math.floor((x / max) * 20));
+      const mean = Array(20).fill(0);
+      const variance = Array(20).fill(0);
+      for (const s of stats) {
+        mean[binOf(s.mean, 1)]++;
+        variance[binOf(s.variance, 0.25)]++;
+      }
+      expect(dist.stepIndex).toBe(step);
+      expect(dist.mean.counts).toEqual(mean);
+      expect(dist.variance.counts).toEqual(variance);
+      expect(dist.regionCounts).toEqual({
+        hard: stats.filter((s) => s.region === "hard").length,
+        boundary: stats.filter((s) => s.region === "boundary").length,
+        mastered: stats.filter((s) => s.region === "mastered").length,
+      });
+      const expected = [...stats]
+        .sort((a, b) => (md5(a.taskId) < md5(b.taskId) ? -1 : 1))
+        .map((s) => ({ taskId: s.taskId, mean: s.mean, variance: s.variance, region: s.region, isSeed: pool.get(s.taskId) ?? true }));
+      expect(dist.points).toEqual(expected);
+      expect(dist.isSampled).toBe(false);
+    }
+    const capped = await getStepDistribution({ db, runId: finished.runId, stepIndex: 3, maxPoints: 7 });
+    const full = await getStepDistribution({ db, runId: finished.runId, stepIndex: 3 });
+    expect(capped.points).toEqual(full.points.slice(0, 7));
+    expect(capped.isSampled).toBe(true);
+    // Other bin counts are computed from the statistics, and agree with the default bins merged in pairs.
+    const ten = await getStepDistribution({ db, runId: finished.runId, stepIndex: 3, bins: 10 });
+    expect(ten.mean.counts.reduce((a, b) => a + b, 0)).toBe(full.totalTasks);
+  });
+
+  it("counts a running attempt's outcome once it finishes, and reviews as they are decided", async () => {
+    const before = await shownFunnel(running.runId);
+    expect(before).toEqual(await countedFunnel(running.runId));
+    expect(before.running).toBeGreaterThan(0);
+    const attempt = await db.synthesisAttempt.findFirstOrThrow({ where: { runId: running.runId, outcome: "running" }, select: { id: true } });
+    const dropping: Synthesizer = {
+      backend: "procedural",
+      synthesize: async () => ({ outcome: "dropped", stageReached: "execute", errorType: "vm_exec_failed", errorMessage: "test drop", configPatches: [], gateResults: [] }),
+    };
+    await runSynthesisAttempt({ db, attemptId: attempt.id, synthesizer: dropping });
+    const after = await shownFunnel(running.runId);
+    expect(after).toEqual(await countedFunnel(running.runId));
+    expect(after.running).toBe(before.running - 1);
+    expect(after.dropped).toBe(before.dropped + 1);
+    expect(after.errors.vm_exec_failed).toBe((before.errors.vm_exec_failed ?? 0) + 1);
+
+    const reviewer = await createUser({ db, email: `aggregates-${Date.now()}@rods.local`, name: "Aggregate Reviewer", password: "a long enough password", role: "admin" });
+    const pending = await db.synthesisAttempt.findMany({ where: { runId: finished.runId, outcome: "accepted", childTask: { reviewState: "pending" } }, select: { childTaskId: true }, take: 2 });
+    expect(pending).toHaveLength(2);
+    const reviewedBefore = await shownFunnel(finished.runId);
+    await approveTask({ db, taskId: pending[0]!.childTaskId!, userId: reviewer.id });
+    await rejectTask({ db, taskId: pending[1]!.childTaskId!, userId: reviewer.id, reason: "not a realistic request" });
+    const reviewedAfter = await shownFunnel(finished.runId);
+    expect(reviewedAfter).toEqual(await countedFunnel(finished.runId));
+    expect(reviewedAfter.pendingReview).toBe(reviewedBefore.pendingReview - 2);
+    expect(reviewedAfter.approved).toBe(reviewedBefore.approved + 1);
+    expect(reviewedAfter.rejected).toBe(reviewedBefore.rejected + 1);
+  });
+});
