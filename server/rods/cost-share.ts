@@ -43,6 +43,8 @@ export interface MetricShare {
 }
 
 export interface CostShare {
+  /** false for a mode that does not synthesize (its share is 0) */
+  synthesizes: boolean;
   basis: CostMetric;
   share: number | null;
   isEstimated: boolean;
@@ -96,6 +98,7 @@ export function costShare(input: CostShareInput): CostShare {
   const basis = costBasis(input);
   const headline = metrics[basis];
   return {
+    synthesizes: input.synthesizes,
     basis,
     share: headline.share,
     isEstimated: headline.isEstimated,
