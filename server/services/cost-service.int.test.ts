@@ -7,7 +7,10 @@ import type { JobSender } from "../jobs/contract";
 import { jobSender, startQueue } from "../jobs/queue";
 import { registerHandlers } from "../worker/handlers";
 import { resetData, testDb } from "../../test/db";
+import { startApiServer } from "../../test/api-server";
 import { startFakeOpenAI, type FakeChatRequest, type FakeOpenAI } from "../../test/fake-openai-server";
+import { ZRunCostV1 } from "../api/v1/costs";
+import { createApiKey, createUser } from "./auth-service";
 import { waitForRunStatus } from "../../test/run-helpers";
 import { getRunCosts } from "./cost-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
@@ -17,6 +20,7 @@ import { runSynthesisAttempt } from "./synthesis-service";
 const db = testDb();
 let boss: PgBoss;
 let fake: FakeOpenAI | undefined;
+let rodsRunId = "";
 
 const small = { epochs: 2, k: 4, batchSize: 10, limitSeeds: 20, evalLimit: 8, seedQuotaPerCategory: 2, cooldownSteps: 1, seed: 11 };
 
@@ -37,6 +41,7 @@ describe("synthesis cost", () => {
 
   it("a rods run with the procedural synthesizer records synthesis CPU and wall time, and the share is the stored rows'", async () => {
     const run = await createRun({ db, jobs: jobSender(boss), config: { mode: "rods", ...small } });
+    rodsRunId = run.id;
     expect(await waitForRunStatus(db, run.id, ["completed", "failed", "paused"], 240_000)).toBe("completed");
     await expect.poll(() => db.synthesisAttempt.count({ where: { runId: run.id, outcome: "running" } }), { timeout: 60_000 }).toBe(0);
 
@@ -134,5 +139,25 @@ describe("synthesis cost", () => {
 
   it("answers 404 for an unknown run", async () => {
     await expect(getRunCosts({ db, runIds: ["no-such-run"] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("serves the same costs at GET /api/v1/runs/{id}/costs over HTTP, to a key with runs:read", async () => {
+    const user = await createUser({ db, email: "costs@example.org", name: "Cora", password: "cora's password" });
+    const { key } = await createApiKey({ db, userId: user.id, name: "reader", scopes: ["runs:read"] });
+    const server = await startApiServer({ databaseUrl: inject("databaseUrl") });
+    try {
+      const get = (id: string, auth?: string) => fetch(`${server.url}/api/v1/runs/${id}/costs`, { headers: auth ? { Authorization: `Bearer ${auth}` } : {} });
+      const res = await get(rodsRunId, key);
+      expect(res.status).toBe(200);
+      const body = ZRunCostV1.parse(await res.json());
+      const [cost] = await getRunCosts({ db, runIds: [rodsRunId] });
+      expect(body).toMatchObject({ runId: rodsRunId, basis: "cpu", share: cost!.share, attempts: cost!.attempts, rolloutCount: cost!.rolloutCount });
+      expect((await get(rodsRunId)).status).toBe(401);
+      const missing = await get("no-such-run", key);
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { message: string } }).error.message).toContain("no-such-run");
+    } finally {
+      await server.stop();
+    }
   });
 });
