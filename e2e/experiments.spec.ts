@@ -83,4 +83,27 @@ test.describe("new experiment", () => {
     await expect(page.getByRole("img", { name: /^Informative fraction, mean φ and gradient concentration\./ })).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: "test-results/screenshots/monitor-live.png", fullPage: true });
   });
+
+  test("launches a trainer-driven run from the form, refusing the combination with an external trainer", async ({ page }) => {
+    await signInViaApi(page);
+    await page.goto("/experiments/new");
+    await expect(page.getByLabel("K (rollouts per task)", { exact: true })).toHaveValue("16", { timeout: 120_000 });
+    await page.getByRole("button", { name: /Quick demo/ }).click();
+    const trainer = page.getByRole("group", { name: "Trainer" });
+    await trainer.getByLabel("Rollouts by").selectOption("trainer");
+    await trainer.getByLabel("Gradient step").selectOption("external");
+    await expect(page.getByText(/a trainer-driven run \(rollouts "trainer"\) is trained by the trainer that claims its work/)).toBeVisible();
+    await expect(page.getByTestId("validation-summary")).toHaveText("1 setting to fix.");
+    await trainer.getByLabel("Gradient step").selectOption("builtin");
+    await expect(page.getByTestId("validation-summary")).toHaveText("All settings are valid.");
+    await page.getByLabel("Run name").fill("e2e trainer-driven");
+    await page.getByRole("button", { name: "Launch experiment" }).click();
+    await expect(page).toHaveURL(/\/runs\/[a-z0-9]+$/, { timeout: 30_000 });
+    // Nothing claims its work here: the monitor says what the run waits for and where the trainer claims.
+    await expect(page.getByTestId("trainer-driven")).toContainText("/batches/claim", { timeout: 30_000 });
+    await page.getByRole("button", { name: "Cancel e2e trainer-driven" }).click();
+    await page.getByRole("button", { name: "Confirm cancelling e2e trainer-driven" }).click();
+    await expect(page.getByTestId("run-status")).toHaveText("cancelled");
+    await expect(page.getByTestId("trainer-driven")).toHaveCount(0);
+  });
 });

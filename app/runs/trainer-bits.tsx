@@ -21,6 +21,16 @@ export function WaitingForTrainer({ since, now = new Date() }: { since: Date | s
   );
 }
 
+/** A trainer-driven run (rollouts: "trainer") moves only when its trainer claims work and submits rollouts. */
+export function TrainerDrivenBanner({ runId }: { runId: string }) {
+  return (
+    <div className="banner" role="status" data-testid="trainer-driven">
+      Rollouts come from your trainer: each step waits until it claims the work (<code>POST /api/v1/runs/{runId}/batches/claim</code>) and
+      submits every rollout. A step that does not move means no trainer is claiming; see “Trainers that roll out themselves” in the README.
+    </div>
+  );
+}
+
 /** The trainer's acknowledged metrics by step, beside the pool's charts. */
 export function TrainerCharts({ runId, isLive, refetchMs }: { runId: string; isLive: boolean; refetchMs: number }) {
   const trpc = useTRPC();

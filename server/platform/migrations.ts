@@ -30,7 +30,7 @@ export async function loadMigrationList(dir = migrationsDir): Promise<MigrationL
 
 /** Applies every pending migration; returns the names applied now. */
 export async function applyMigrations({ url, dir = migrationsDir }: { url: string; dir?: string }): Promise<string[]> {
-  const engine = await openSchemaEngine({ url });
+  const { engine, close } = await openSchemaEngine({ url });
   try {
     const out = await engine.applyMigrations({
       migrationsList: await loadMigrationList(dir),
@@ -38,13 +38,13 @@ export async function applyMigrations({ url, dir = migrationsDir }: { url: strin
     });
     return out.appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
 /** The SQL that takes a database from schema `from` (or empty) to schema `to`. */
 export async function diffSchemas({ url, from, to }: { url: string; from: string | null; to: string }): Promise<string> {
-  const engine = await openSchemaEngine({ url, datamodel: to });
+  const { engine, close } = await openSchemaEngine({ url, datamodel: to });
   try {
     const files = (content: string) => ({ files: [{ path: "schema.prisma", content }] });
     const result = await engine.diff({
@@ -56,6 +56,6 @@ export async function diffSchemas({ url, from, to }: { url: string; from: string
     });
     return result.stdout ?? "";
   } finally {
-    engine.free();
+    await close();
   }
 }

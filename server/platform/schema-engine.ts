@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 
@@ -21,12 +22,26 @@ async function loadGlue(): Promise<Glue> {
   return glue;
 }
 
-/** Opens the schema engine against a live Postgres; the caller must `free()` it. */
-export async function openSchemaEngine({ url, datamodel }: { url: string; datamodel?: string }): Promise<SchemaEngine> {
+/** Opens the schema engine against a live Postgres; the caller must `close()` it (frees the engine, ends its pool). */
+export async function openSchemaEngine({ url, datamodel }: { url: string; datamodel?: string }): Promise<{ engine: SchemaEngine; close: () => Promise<void> }> {
   gluePromise ??= loadGlue();
   const glue = await gluePromise;
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: url }));
+  // Our own pool, so that it can be ended: an adapter-owned pool keeps idle sockets that hold the process open.
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
   const datamodels: [string, string][] | undefined = datamodel ? [["schema.prisma", datamodel]] : undefined;
   const log = () => {};
-  return glue.SchemaEngine.new({ datamodels }, log, adapter);
+  try {
+    const engine = await glue.SchemaEngine.new({ datamodels }, log, adapter);
+    return {
+      engine,
+      close: async () => {
+        engine.free();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }

@@ -36,3 +36,14 @@ describe("training budget", () => {
     expect(ZRunConfig.safeParse({ budgetRollouts: 1.5 }).success).toBe(false);
   });
 });
+
+describe("trainer settings", () => {
+  it("refuses a trainer-driven run that also expects batches and acks, naming the setting to change", () => {
+    const result = ZRunConfig.safeParse({ rollouts: "trainer", trainer: "external" });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(["trainer"]);
+    expect(result.error?.issues[0]?.message).toMatch(/set trainer to "builtin"/);
+    expect(ZRunConfig.safeParse({ rollouts: "trainer" }).success).toBe(true);
+    expect(ZRunConfig.safeParse({ trainer: "external", maxPolicyLag: 2 }).success).toBe(true);
+  });
+});

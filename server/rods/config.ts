@@ -124,6 +124,10 @@ export const ZRunConfig = z
   .superRefine((c, ctx) => {
     if (c.alphaMinus > c.alphaPlus) ctx.addIssue({ code: "custom", path: ["alphaMinus"], message: "α− must not exceed α+" });
     if (c.driftLow > c.driftHigh) ctx.addIssue({ code: "custom", path: ["driftLow"], message: "the low drift threshold must not exceed the high one" });
+    // A trainer-driven run's trainer rolls out and trains on the rewards it gets back; batches and acks belong to runs RODS rolls out.
+    if (c.rollouts === "trainer" && c.trainer === "external") {
+      ctx.addIssue({ code: "custom", path: ["trainer"], message: 'a trainer-driven run (rollouts "trainer") is trained by the trainer that claims its work; set trainer to "builtin" (RODS trains nothing then) or rollouts to "rods" to get batches and acks' });
+    }
   });
 
 /** Only `{…}` literals: a Date, Set, Map or class instance would pass z.object as an empty object and start a default run. */

@@ -102,6 +102,32 @@ export const FIELD_GROUPS: FieldGroup[] = [
     ],
   },
   {
+    title: "Trainer",
+    fields: [
+      {
+        path: "rollouts",
+        label: "Rollouts by",
+        help: "rods: the worker rolls out with the policy below. trainer: your trainer claims each step's tasks over /api/v1 (POST /api/v1/runs/{id}/batches/claim), rolls them out through RODS's environments and trains itself; the policy below is then unused.",
+        kind: "select",
+        options: [
+          { value: "rods", label: "rods · RODS rolls out" },
+          { value: "trainer", label: "trainer · your trainer claims the work" },
+        ],
+      },
+      {
+        path: "trainer",
+        label: "Gradient step",
+        help: "builtin: the simulated learner updates in the worker (nothing for an OpenAI-compatible policy or a trainer-driven run). external: each scored step is published as a batch (GET /api/v1/runs/{id}/batches/next) and your trainer acknowledges it with the new policy version.",
+        kind: "select",
+        options: [
+          { value: "builtin", label: "builtin · in the worker" },
+          { value: "external", label: "external · your trainer acks batches" },
+        ],
+      },
+      { path: "maxPolicyLag", label: "Max policy lag (steps)", help: "External trainer: steps RODS may roll out beyond the last acknowledged one (0 = strictly on-policy).", kind: "integer" },
+    ],
+  },
+  {
     title: "Simulated learner",
     when: { path: "policy.kind", value: "simulated" },
     fields: [

@@ -12,7 +12,7 @@ import { ErrorState, Loading } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import { ProgressBar, RunActions, StatusChip } from "../run-bits";
 import styles from "../runs.module.css";
-import { TrainerCharts, WaitingForTrainer } from "../trainer-bits";
+import { TrainerCharts, TrainerDrivenBanner, WaitingForTrainer } from "../trainer-bits";
 import { BufferCharts, InfraCharts, SynthesisCharts } from "./pool-charts";
 import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
@@ -75,6 +75,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           <WaitingForTrainer since={run.trainerWaitingSince} />
         </div>
       ) : null}
+      {run.config.rollouts === "trainer" && isLive ? <TrainerDrivenBanner runId={runId} /> : null}
       {run.error ? <ErrorState title="The run failed" message={run.error} /> : null}
       <RunSummary run={run} steps={steps} />
       {series.isError ? (
