@@ -55,12 +55,6 @@ export interface CostShare {
   rolloutCount: number;
 }
 
-export const COST_METRIC_LABELS: Readonly<Record<CostMetric, string>> = {
-  tokens: "model tokens",
-  wall: "job wall time (s)",
-  cpu: "worker CPU (s)",
-};
-
 /** The metric the headline share uses for this pair of synthesizer and policy. */
 export function costBasis({ synthesizer, policy }: Pick<CostShareInput, "synthesizer" | "policy">): CostMetric {
   if (synthesizer === "llm") return "tokens";
@@ -107,9 +101,4 @@ export function costShare(input: CostShareInput): CostShare {
     attempts: input.synthesis.count,
     rolloutCount: input.rollouts.count,
   };
-}
-
-/** Adds cost totals (e.g. the steps of a run). */
-export function addCosts(a: CostTotals, b: CostTotals): CostTotals {
-  return { count: a.count + b.count, tokensIn: a.tokensIn + b.tokensIn, tokensOut: a.tokensOut + b.tokensOut, wallMs: a.wallMs + b.wallMs, cpuMs: a.cpuMs + b.cpuMs };
 }

@@ -53,7 +53,7 @@ export function SynthesisCost({ runId, isLive, refetchMs }: { runId: string; isL
             </tbody>
           </table>
           <p className={styles.small} style={{ marginBottom: 0 }}>
-            Headline: {cost.basisText}. Each share is Σ synthesis / (Σ synthesis + Σ rollouts) over the run&apos;s finished steps. Wall time is the
+            Headline: {cost.basisText}. Each share is Σ synthesis / (Σ synthesis + Σ rollouts), over all of the run&apos;s synthesis attempts and the rollouts of its finished steps. Wall time is the
             jobs&apos; own time (a rollout group&apos;s, a synthesis attempt&apos;s); worker CPU is the worker&apos;s CPU time while a job ran, split evenly
             among the jobs running at the same moment. The policy&apos;s update and held-out evaluation are in neither column.
           </p>
