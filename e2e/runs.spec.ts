@@ -47,6 +47,9 @@ async function expectChart(page: Page, title: string, marks: string) {
   expect(await figure.locator(marks).count(), `${title}: drawn marks`).toBeGreaterThan(0);
 }
 
+// Other specs in this worker read DATABASE_URL as the e2e server's settings: it is put back after this file.
+const givenDatabaseUrl = process.env.DATABASE_URL;
+
 test.describe("runs and the monitor", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
@@ -61,6 +64,8 @@ test.describe("runs and the monitor", () => {
   test.afterAll(async () => {
     if (db) await removeSyntheticRuns({ db, runs: Object.values(runs) });
     await disconnectDb();
+    if (givenDatabaseUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = givenDatabaseUrl;
   });
 
   test("lists runs and opens the monitor with every chart drawn; the step slider and Play move through steps", async ({ page }) => {

@@ -15,6 +15,8 @@ function e2eDatabaseUrl(): string {
   return info.databaseUrl;
 }
 
+// Other specs in this worker read DATABASE_URL as the e2e server's settings: it is put back after this file.
+const givenDatabaseUrl = process.env.DATABASE_URL;
 const stamp = Date.now().toString(36);
 let db: Db;
 const runs: { rods?: SyntheticRun; static?: SyntheticRun; llm?: SyntheticRun } = {};
@@ -57,6 +59,8 @@ test.describe("what synthesis costs", () => {
       if (studyId) await db.study.deleteMany({ where: { id: studyId } });
     }
     await disconnectDb();
+    if (givenDatabaseUrl === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = givenDatabaseUrl;
   });
 
   test("the monitor shows synthesis against rollouts per metric, with the headline share the stored rows give", async ({ page }) => {
