@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/trpc-provider";
 import { UserMenu } from "@/components/ui/user-menu";
@@ -10,7 +11,10 @@ export const metadata: Metadata = {
   description: "Reward-driven Online Data Synthesis: data engine and dashboard for RL of tool-use agents",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, so Next can put proxy.ts's nonce on its scripts (a prebuilt page has none and
+  // the CSP would block it).
+  await connection();
   return (
     <html lang="en">
       <body>

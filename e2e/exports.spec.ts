@@ -6,20 +6,12 @@ import { expect, test, type Page } from "@playwright/test";
 import { tableFromIPC } from "apache-arrow";
 import { readParquet } from "parquet-wasm";
 import { disconnectDb, getDb, type Db } from "../server/db";
-import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { fillSyntheticRun, removeSyntheticRuns, type SyntheticRun } from "../test/fixtures/synthetic-run";
-import { withDatabaseName } from "../test/test-database";
 import { signInViaApi } from "./helpers/auth";
+import { requireE2eDatabaseUrl } from "./helpers/trpc-http";
 
 // Each export of a run downloaded from its monitor in Chromium and checked against the stored rows; the Parquet
 // file is read back with parquet-wasm (arrow-rs), the BFCL tar listed with the system's tar.
-
-function e2eDatabaseUrl(): string {
-  if (process.env.DATABASE_URL) return withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
-  const info = readRuntimeInfo(".rods/e2e");
-  if (!info) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
-  return info.databaseUrl;
-}
 
 // Other specs in this worker read DATABASE_URL as the e2e server's settings: it is put back after this file.
 const originalDatabaseUrl = process.env.DATABASE_URL;
@@ -37,7 +29,7 @@ async function download(page: Page, format: string): Promise<string> {
 test.describe("exports from the monitor", () => {
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    process.env.DATABASE_URL = e2eDatabaseUrl();
+    process.env.DATABASE_URL = requireE2eDatabaseUrl();
     db = getDb();
     fixture = await fillSyntheticRun({ db, steps: 12, tasks: 24, k: 4, epochs: 3, withRollouts: true, name: `e2e export ${Date.now().toString(36)}` });
     dir = mkdtempSync(path.join(tmpdir(), "rods-e2e-export-"));

@@ -1,19 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { disconnectDb, getDb, type Db } from "../server/db";
-import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { fillSyntheticRun, removeSyntheticRuns, type SyntheticRun } from "../test/fixtures/synthetic-run";
-import { withDatabaseName } from "../test/test-database";
 import { signInViaApi } from "./helpers/auth";
+import { requireE2eDatabaseUrl } from "./helpers/trpc-http";
 
 // Run management on the monitor: "run again with these settings" opens the launch form prefilled, and delete asks
 // with the counts of what goes (and says synthesized tasks stay) before the run disappears from the list.
-
-function e2eDatabaseUrl(): string {
-  if (process.env.DATABASE_URL) return withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
-  const info = readRuntimeInfo(".rods/e2e");
-  if (!info) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
-  return info.databaseUrl;
-}
 
 const stamp = Date.now().toString(36);
 const NAME = `e2e manage ${stamp}`;
@@ -24,7 +16,7 @@ const givenDatabaseUrl = process.env.DATABASE_URL;
 test.describe("run management", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    process.env.DATABASE_URL = e2eDatabaseUrl();
+    process.env.DATABASE_URL = requireE2eDatabaseUrl();
     db = getDb();
     run = await fillSyntheticRun({ db, steps: 6, tasks: 10, k: 4, epochs: 2, name: NAME, seed: 5, withRollouts: true, config: { beta: 0.35 } });
   });

@@ -1,21 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
 import { disconnectDb, getDb, type Db } from "../server/db";
-import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { fillSyntheticRun, removeSyntheticRuns, type SyntheticRun } from "../test/fixtures/synthetic-run";
-import { withDatabaseName } from "../test/test-database";
 import { signInViaApi } from "./helpers/auth";
+import { requireE2eDatabaseUrl } from "./helpers/trpc-http";
 
 // Runs are written straight into the e2e server's database by the synthetic-run fixture (no worker involved), and
 // removed afterwards so other specs see the database as they left it.
 
-/** The e2e server's database, found as scripts/e2e-server.ts chooses it. */
-function e2eDatabaseUrl(): string {
-  if (process.env.DATABASE_URL) return withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
-  const info = readRuntimeInfo(".rods/e2e");
-  if (!info) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
-  return info.databaseUrl;
-}
-
+const givenDatabaseUrl = process.env.DATABASE_URL;
 const stamp = Date.now().toString(36);
 const NAMES = { rods: `e2e rods ${stamp}`, static: `e2e static ${stamp}`, live: `e2e live ${stamp}`, queued: `e2e queued ${stamp}` };
 let db: Db;
@@ -47,13 +39,10 @@ async function expectChart(page: Page, title: string, marks: string) {
   expect(await figure.locator(marks).count(), `${title}: drawn marks`).toBeGreaterThan(0);
 }
 
-// Other specs in this worker read DATABASE_URL as the e2e server's settings: it is put back after this file.
-const givenDatabaseUrl = process.env.DATABASE_URL;
-
 test.describe("runs and the monitor", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    process.env.DATABASE_URL = e2eDatabaseUrl();
+    process.env.DATABASE_URL = requireE2eDatabaseUrl();
     db = getDb();
     runs.rods = await fillSyntheticRun({ db, steps: 40, tasks: 120, k: 8, epochs: 5, name: NAMES.rods, seed: 7 });
     runs.static = await fillSyntheticRun({ db, steps: 40, tasks: 120, k: 8, epochs: 5, mode: "static", name: NAMES.static, seed: 7, config: { evalEveryEpochs: 2 } });
@@ -64,6 +53,7 @@ test.describe("runs and the monitor", () => {
   test.afterAll(async () => {
     if (db) await removeSyntheticRuns({ db, runs: Object.values(runs) });
     await disconnectDb();
+    // Specs share this worker process: the next one finds the e2e database as it would alone.
     if (givenDatabaseUrl === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = givenDatabaseUrl;
   });

@@ -3,9 +3,11 @@
 // and Origin cases, sign-in throttling, owner-or-admin run changes, quotas, and XSS payloads in Chromium.
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { signInViaApi } from "./helpers/auth";
+import { waitForHydration, watchCspViolations } from "./helpers/csp";
 import http from "node:http";
 import { listProcedures, listV1Routes, type ProcedureInfo } from "./helpers/procedures";
 import { BASE_URL, callTrpc, contextsByRole, createUserViaCli, trpcJson, type Role } from "./helpers/trpc-http";
+import { startSecondWeb, type SecondWeb } from "./helpers/second-web";
 
 type Access = "open" | "public" | "signedIn" | "member";
 
@@ -199,7 +201,8 @@ test.describe("security", () => {
 
     const victim = { email: `throttled-${Date.now().toString(36)}@e2e.local`, password: "right-password-1" };
     createUserViaCli({ ...victim, name: "Throttled", role: "member" });
-    const fresh = await playwrightRequest.newContext({ baseURL: BASE_URL });
+    // An address of its own: the counts live in the database, so the local address would carry them to later runs.
+    const fresh = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { "x-forwarded-for": `198.51.100.${Date.now() % 250}` } });
     try {
       for (let i = 0; i < 6; i++) {
         const wrong = await fresh.post("/api/auth/sign-in", { data: { email: victim.email, password: `wrong-${i}` } });
@@ -295,6 +298,115 @@ test.describe("security", () => {
     const anonymous = await callTrpc(ctx.anonymous, "review.list", "query", { limit: 50 });
     expect(anonymous.status()).toBe(200);
     expect(JSON.stringify((await trpcJson(anonymous)).data)).not.toMatch(/@rods\.local|@e2e\.local/);
+  });
+
+  test("CSP: scripts run only by a per-request nonce; pages hydrate with no CSP violation; injected inline handlers are blocked", async ({ page }) => {
+    // The header: a fresh nonce per response, 'strict-dynamic', no 'unsafe-inline' or 'unsafe-eval' for scripts.
+    const [first, second] = [await ctx.anonymous.get("/runs"), await ctx.anonymous.get("/runs")];
+    const scriptSrc = (res: typeof first) => res.headers()["content-security-policy"]?.split("; ").find((d) => d.startsWith("script-src ")) ?? "";
+    expect(scriptSrc(first)).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/]{22}==' 'strict-dynamic'$/);
+    expect(scriptSrc(second)).not.toBe(scriptSrc(first));
+    expect(first.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+    // Every script tag of the page carries that response's nonce (Next puts it there when it renders the page).
+    const nonce = /'nonce-([^']+)'/.exec(scriptSrc(first))![1]!;
+    const tags = (await first.text()).match(/<script\b[^>]*>/g) ?? [];
+    expect(tags.length).toBeGreaterThan(3);
+    for (const tag of tags) expect(tag, tag).toContain(`nonce="${nonce}"`);
+
+    // In Chromium, signed in: the main pages and a run's monitor and a task's page hydrate with no violation.
+    const runs = (await trpcJson(await callTrpc(ctx.member, "runs.list", "query", { limit: 1 }))).data as { id: string }[];
+    const tasks = (await trpcJson(await callTrpc(ctx.member, "tasks.list", "query", { pageSize: 1 }))).data as { items: { id: string }[] };
+    const taskId = tasks.items[0]?.id;
+    const violations = await watchCspViolations(page);
+    await signInViaApi(page, ctx.users.member);
+    const paths = ["/", "/runs", "/tasks", "/review", "/experiments/new", "/studies", "/compare", "/settings/api-keys", "/sign-in"];
+    if (runs[0]) paths.push(`/runs/${runs[0].id}`);
+    if (taskId) paths.push(`/tasks/${taskId}`);
+    for (const path of paths) {
+      await page.goto(path);
+      await waitForHydration(page);
+      await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+      expect(await violations(), path).toEqual([]);
+    }
+    // Client-side navigation (React Server Component payloads) after hydration stays clean too.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tasks" }).click();
+    await expect(page).toHaveURL(/\/tasks$/);
+    await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+    expect(await violations()).toEqual([]);
+
+    // The policy is real: markup injected into the page (what an unescaped text would do) runs no handler.
+    await page.evaluate(() => document.body.insertAdjacentHTML("beforeend", `<img src="/no-such-image" onerror="window.__inlineRan = 1">`));
+    await expect.poll(violations).toContainEqual(expect.stringMatching(/script-src/));
+    expect(await page.evaluate(() => (window as unknown as { __inlineRan?: number }).__inlineRan)).toBeUndefined();
+  });
+});
+
+// A second web process of the same build on the same database, started with anonymous reading off.
+test.describe("second web process: anonymous reading off, shared sign-in counts", () => {
+  let second: SecondWeb;
+  const stamp = Date.now().toString(36);
+  const reader = { email: `reader-${stamp}@e2e.local`, password: "reader-password-1", name: "E2E Reader" };
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    createUserViaCli({ ...reader, role: "viewer" });
+    second = await startSecondWeb({ RODS_ANONYMOUS_READ: "false" });
+  });
+  test.afterAll(async () => second?.stop());
+
+  test("with anonymous reading off, every page sends a visitor to sign in and back to that page", async ({ browser }) => {
+    const api = await playwrightRequest.newContext({ baseURL: second.url });
+    try {
+      for (const path of ["/", "/runs?tag=a&x=1", "/tasks", "/tasks/base_1", "/review", "/experiments/new", "/studies", "/compare?runs=x", "/settings/api-keys", "/no-such-page"]) {
+        const res = await api.get(path, { maxRedirects: 0 });
+        expect(res.status(), path).toBe(307);
+        const location = new URL(res.headers().location ?? "", second.url);
+        expect(location.origin, path).toBe(second.url);
+        expect(`${location.pathname}${location.search}`, path).toBe(`/sign-in?${new URLSearchParams({ next: path }).toString()}`);
+      }
+      // Routes answer for themselves (401 for data), the sign-in page is open; the first server still lets anyone read.
+      expect((await api.get("/sign-in", { maxRedirects: 0 })).status()).toBe(200);
+      expect((await api.get("/api/health", { maxRedirects: 0 })).status()).toBe(200);
+      expect((await api.get("/api/trpc/runs.list", { maxRedirects: 0 })).status()).toBe(401);
+      const open = await playwrightRequest.newContext({ baseURL: BASE_URL });
+      expect((await open.get("/runs", { maxRedirects: 0 })).status()).toBe(200);
+      await open.dispose();
+    } finally {
+      await api.dispose();
+    }
+
+    const context = await browser.newContext({ baseURL: second.url });
+    try {
+      const page = await context.newPage();
+      await page.goto("/runs?tag=e2e");
+      await expect(page).toHaveURL(`${second.url}/sign-in?next=%2Fruns%3Ftag%3De2e`);
+      await expect(page.getByText("Sign in to see RODS on this server")).toBeVisible();
+      await page.getByLabel("Email").fill(reader.email);
+      await page.getByLabel("Password").fill(reader.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(`${second.url}/runs?tag=e2e`);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Runs");
+      expect((await context.request.get("/tasks", { maxRedirects: 0 })).status()).toBe(200);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("two web processes share the sign-in counts: wrong passwords at one are refused at the other", async () => {
+    const victim = { email: `shared-${stamp}@e2e.local`, password: "right-password-2" };
+    createUserViaCli({ ...victim, name: "Shared", role: "member" });
+    const headers = { "x-forwarded-for": `203.0.113.${Date.now() % 250}` };
+    const first = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: headers });
+    const other = await playwrightRequest.newContext({ baseURL: second.url, extraHTTPHeaders: headers });
+    try {
+      for (let i = 0; i < 6; i++) expect((await first.post("/api/auth/sign-in", { data: { email: victim.email, password: `wrong-${i}` } })).status()).toBe(401);
+      const right = await other.post("/api/auth/sign-in", { data: victim });
+      expect(right.status()).toBe(429);
+      expect(Number(right.headers()["retry-after"])).toBeGreaterThan(0);
+    } finally {
+      await first.dispose();
+      await other.dispose();
+    }
   });
 });
 

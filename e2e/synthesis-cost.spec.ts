@@ -1,19 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { formatCostShare } from "../components/charts/prepare-cost";
 import { disconnectDb, getDb, type Db } from "../server/db";
-import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { fillSyntheticRun, removeSyntheticRuns, type SyntheticRun } from "../test/fixtures/synthetic-run";
-import { withDatabaseName } from "../test/test-database";
+import { requireE2eDatabaseUrl } from "./helpers/trpc-http";
 
 // What synthesis costs beside rollouts, on the monitor, /compare and a study's table. Runs are written into the e2e
 // server's database by the synthetic-run fixture (costs included) and removed afterwards.
-
-function e2eDatabaseUrl(): string {
-  if (process.env.DATABASE_URL) return withDatabaseName(process.env.DATABASE_URL, "rods_e2e_test");
-  const info = readRuntimeInfo(".rods/e2e");
-  if (!info) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
-  return info.databaseUrl;
-}
 
 // Other specs in this worker read DATABASE_URL as the e2e server's settings: it is put back after this file.
 const givenDatabaseUrl = process.env.DATABASE_URL;
@@ -34,7 +26,7 @@ async function storedShare(runId: string, metric: "wall" | "cpu" | "tokens"): Pr
 test.describe("what synthesis costs", () => {
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    process.env.DATABASE_URL = e2eDatabaseUrl();
+    process.env.DATABASE_URL = requireE2eDatabaseUrl();
     db = getDb();
     runs.rods = await fillSyntheticRun({ db, steps: 12, tasks: 40, k: 4, epochs: 3, name: `e2e cost rods ${stamp}`, seed: 5 });
     runs.static = await fillSyntheticRun({ db, steps: 12, tasks: 40, k: 4, epochs: 3, mode: "static", name: `e2e cost static ${stamp}`, seed: 5 });

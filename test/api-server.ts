@@ -1,6 +1,6 @@
 // The /api/v1 handlers served over real HTTP from a separate process, for integration tests of the API: tests
 // talk to it with fetch, as a trainer would. `startApiServer` spawns this file; run directly, it serves
-// dispatchV1 (and /metrics) on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
+// dispatchV1 (and /metrics, /api/auth/sign-in) on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type IncomingMessage } from "node:http";
 import path from "node:path";
@@ -68,6 +68,7 @@ function webStreamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
 async function serve() {
   const { dispatchV1 } = await import("../server/api/v1/dispatch");
   const { serveMetrics } = await import("../server/metrics/serve");
+  const signInRoute = await import("../app/api/auth/sign-in/route");
   const { disconnectDb } = await import("../server/db");
   const { stopWebQueue } = await import("../server/jobs/web-queue");
   const server = createServer(async (req, res) => {
@@ -80,7 +81,9 @@ async function serve() {
         body: hasBody ? webStreamOf(req) : undefined,
         duplex: "half",
       } as RequestInit);
-      const response = new URL(url).pathname === "/metrics" ? await serveMetrics(request) : await dispatchV1(request);
+      const pathname = new URL(url).pathname;
+      const response =
+        pathname === "/metrics" ? await serveMetrics(request) : pathname === "/api/auth/sign-in" ? await signInRoute.POST(request) : await dispatchV1(request);
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       res.end(Buffer.from(await response.arrayBuffer()));
       // A body the handler refused unread (e.g. too large) is drained, so the client sees the answer.

@@ -16,7 +16,7 @@ export async function resetData(db: ReturnType<typeof getDb>) {
   for (let attempt = 1; ; attempt++) {
     try {
       await db.$executeRawUnsafe(
-        `TRUNCATE "Review","SynthesisAttempt","Rollout","TaskStepStat","Step","PoolEntry","Evaluation","PolicyCheckpoint","Run","Task","Dataset","ImportRun","WorkerHeartbeat","ApiKey","Session","User" CASCADE`,
+        `TRUNCATE "Review","SynthesisAttempt","Rollout","TaskStepStat","Step","PoolEntry","Evaluation","PolicyCheckpoint","Run","Task","Dataset","ImportRun","WorkerHeartbeat","ApiKey","Session","User","sign_in_limit" CASCADE`,
       );
       await db.$executeRawUnsafe(`DELETE FROM pgboss.job`).catch(() => {});
       return;

@@ -1,4 +1,5 @@
 import { safeNextPath } from "@/server/api/auth-http";
+import { isAnonymousReadAllowed } from "@/server/env";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata = { title: "Sign in · RODS" };
@@ -19,7 +20,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <div style={{ maxWidth: 380 }}>
       <h1>Sign in</h1>
-      <p className="muted">Anyone can look around; signing in lets you change things and create API keys.</p>
+      <p className="muted">
+        {isAnonymousReadAllowed() ? "Anyone can look around; signing in lets you change things and create API keys." : "Sign in to see RODS on this server; signing in also lets you change things and create API keys."}
+      </p>
       <SignInForm next={safeNextPath(next)} initialError={error} />
     </div>
   );

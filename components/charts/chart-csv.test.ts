@@ -19,6 +19,11 @@ describe("chartCsv", () => {
     expect(csv).toBe('rollouts consumed,"rods, seed 1","static ""baseline"""\n1,0.5,\n2,0.25,1\n');
   });
 
+  it("neutralises run names a spreadsheet would run as formulas, and keeps negative values numbers", () => {
+    const csv = chartCsv({ rows: [{ step: 1, a: -0.5 }], series: [{ key: "a", label: '=HYPERLINK("http://evil.example")', color: "#000" }] });
+    expect(csv).toBe('step,"\'=HYPERLINK(""http://evil.example"")"\n1,-0.5\n');
+  });
+
   it("names the file after the chart", () => {
     expect(csvFileName("Held-out score over training")).toBe("held-out-score-over-training.csv");
   });

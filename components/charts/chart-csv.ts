@@ -1,17 +1,14 @@
 // A chart's data as CSV (one row per x, one column per series, empty where a series has no value), so every
 // chart can be downloaded as the numbers it draws.
+// Series labels are run names: the shared cell rule quotes them and neutralises spreadsheet formulas (an
+// import-free pure module, the one value import components/ takes from server/).
+import { csvLine } from "@/server/rods/csv";
 import type { LineChartData } from "./prepare-common";
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export function chartCsv(data: Pick<LineChartData, "rows" | "series">, xLabel = "step"): string {
   const header = [xLabel, ...data.series.map((s) => s.label)];
-  const lines = data.rows.map((row) => [row.step, ...data.series.map((s) => row[s.key])].map(cell).join(","));
-  return `${[header.map(cell).join(","), ...lines].join("\n")}\n`;
+  const lines = data.rows.map((row) => csvLine([row.step, ...data.series.map((s) => row[s.key])]));
+  return `${[csvLine(header), ...lines].join("\n")}\n`;
 }
 
 /** A file name from a chart title: "Held-out score" -> "held-out-score.csv". */

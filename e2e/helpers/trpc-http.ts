@@ -18,20 +18,38 @@ export async function trpcJson(res: APIResponse): Promise<{ data?: unknown; mess
   return { data: body?.result?.data?.json, message: body?.error?.json?.message ?? body?.error?.message };
 }
 
+/**
+ * The e2e server's own database: its runtime file (embedded), else rods_e2e_test on DATABASE_URL's server. Other
+ * specs may have pointed DATABASE_URL of this worker at that database already; both ways end at the same place.
+ */
+export function e2eDatabaseUrl(): string | undefined {
+  const running = readRuntimeInfo(".rods/e2e");
+  if (running) return running.databaseUrl;
+  if (!process.env.DATABASE_URL) return undefined;
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = "/rods_e2e_test";
+  return url.toString();
+}
+
+/** The e2e server's database for specs that write their own rows; throws when the server has not started. */
+export function requireE2eDatabaseUrl(): string {
+  const url = e2eDatabaseUrl();
+  if (!url) throw new Error("Cannot find the e2e server's database: .rods/e2e/runtime.json is missing (scripts/e2e-server.ts writes it).");
+  return url;
+}
+
+/** The environment of a CLI command (`npm run rods -- …`) that should act on the e2e server's database. */
+export function e2eCliEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, RODS_HOME: ".rods/e2e" };
+  const databaseUrl = e2eDatabaseUrl();
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return env;
+}
+
 /** A user made through the CLI (`npm run rods -- user create`) against the e2e server's database. */
 export function createUserViaCli({ email, name, password, role }: { email: string; name: string; password: string; role: "admin" | "member" | "viewer" }) {
-  // The e2e server's own database: its runtime file (embedded), else rods_e2e_test on DATABASE_URL's server. Other
-  // specs may have pointed DATABASE_URL of this worker at that database already; both ways end at the same place.
-  const env: NodeJS.ProcessEnv = { ...process.env, RODS_HOME: ".rods/e2e" };
-  const running = readRuntimeInfo(".rods/e2e");
-  if (running) env.DATABASE_URL = running.databaseUrl;
-  else if (process.env.DATABASE_URL) {
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = "/rods_e2e_test";
-    env.DATABASE_URL = url.toString();
-  }
   const flags = role === "admin" ? ["--admin"] : role === "viewer" ? ["--viewer"] : [];
-  execFileSync("npx", ["tsx", "scripts/rods.ts", "user", "create", "--email", email, "--name", name, "--password", password, ...flags], { env, stdio: "pipe" });
+  execFileSync("npx", ["tsx", "scripts/rods.ts", "user", "create", "--email", email, "--name", name, "--password", password, ...flags], { env: e2eCliEnv(), stdio: "pipe" });
 }
 
 export type Role = "anonymous" | "viewer" | "member" | "admin";

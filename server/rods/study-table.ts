@@ -1,6 +1,8 @@
 // A study's table in the shape of the paper's Table 2: per mode, over seeds, the final held-out score (overall and
 // per category) as mean ± sd, the difference to static, the area under the informative-fraction curve, rollouts
-// and wall time, and what synthesis cost beside the rollouts (cost-share.ts); plus per-step curves with bands. Pure: the service hands in per-run numbers.
+// and wall time, and what synthesis cost beside the rollouts (cost-share.ts); plus per-step curves with bands.
+// Pure: the service hands in per-run numbers.
+import { csvLine } from "./csv";
 
 export interface StudyRunInput {
   runId: string;
@@ -145,8 +147,6 @@ export function studyMarkdown(table: StudyTable): string {
   return `${lines.join("\n")}\n`;
 }
 
-const csvCell = (v: string | number | null) => (v === null ? "" : typeof v === "number" ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /** The table as CSV: one row per mode, mean and sd in their own columns (fractions, not %). */
 export function studyCsv(table: StudyTable): string {
   const pairs = (name: string) => [`${name}_mean`, `${name}_sd`];
@@ -165,5 +165,5 @@ export function studyCsv(table: StudyTable): string {
     ...cells(r.wallSeconds),
     ...cells(r.synthesisShare),
   ]);
-  return `${[head, ...rows].map((row) => row.map(csvCell).join(",")).join("\n")}\n`;
+  return `${[head, ...rows].map(csvLine).join("\n")}\n`;
 }

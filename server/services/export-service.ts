@@ -13,6 +13,7 @@ import type { GroundTruthCall } from "../envs/bfcl/dataset";
 import { AppError } from "../errors";
 import { openParquetFile, type ParquetField } from "../exports/parquet";
 import { tarFolder } from "../exports/tar";
+import { csvLine } from "../rods/csv";
 
 export const EXPORT_FORMATS = ["bfcl", "verl-parquet", "trl-jsonl", "trajectories", "metrics-csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -267,12 +268,6 @@ const METRIC_COLUMNS = [
   "held_out_after_step",
 ] as const;
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** One CSV line per finished step (1-based step and epoch), with the held-out score measured after that step. */
 async function* metricLines(db: Db, runId: string): AsyncGenerator<string> {
   const evaluations = await db.evaluation.findMany({ where: { runId, split: "test", category: "overall" }, select: { stepIndex: true, score: true } });
@@ -306,7 +301,7 @@ async function* metricLines(db: Db, runId: string): AsyncGenerator<string> {
         finished_at: s.finishedAt,
         held_out_after_step: heldOutAfter.get(s.index + 1) ?? null,
       };
-      yield METRIC_COLUMNS.map((c) => csvCell(row[c])).join(",");
+      yield csvLine(METRIC_COLUMNS.map((c) => row[c]));
     }
   }
 }

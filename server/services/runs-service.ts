@@ -56,14 +56,18 @@ const ACTIVE_STATUSES = ["queued", "running", "paused"] as const;
 export const plannedRollouts = ({ totalSteps, batchSize, k, seeds }: { totalSteps: number; batchSize: number; k: number; seeds: number }) =>
   totalSteps * Math.min(batchSize, Math.max(seeds, 1)) * k;
 
-/** Per-user quotas (RODS_QUOTA_CONCURRENT_RUNS, RODS_QUOTA_ROLLOUTS) over the user's unfinished runs plus the new one. */
-async function checkQuota({ db, userId, newRollouts }: { db: Db; userId: string; newRollouts: number }) {
+/**
+ * Per-user quotas (RODS_QUOTA_CONCURRENT_RUNS, RODS_QUOTA_ROLLOUTS) over the user's unfinished runs plus the new
+ * work. A study works its runs one at a time, so its unfinished runs count as one at once, but all their rollouts.
+ */
+export async function checkQuota({ db, userId, newRollouts, what = "This run" }: { db: Db; userId: string; newRollouts: number; what?: string }) {
   const env = parseEnv();
-  const active = await db.run.findMany({ where: { createdById: userId, status: { in: [...ACTIVE_STATUSES] } }, select: { totalSteps: true, config: true } });
-  if (active.length + 1 > env.RODS_QUOTA_CONCURRENT_RUNS) {
+  const active = await db.run.findMany({ where: { createdById: userId, status: { in: [...ACTIVE_STATUSES] } }, select: { totalSteps: true, config: true, studyId: true } });
+  const atOnce = active.filter((r) => !r.studyId).length + new Set(active.flatMap((r) => (r.studyId ? [r.studyId] : []))).size;
+  if (atOnce + 1 > env.RODS_QUOTA_CONCURRENT_RUNS) {
     throw new AppError(
       "TOO_MANY_REQUESTS",
-      `You have ${active.length} unfinished runs; the limit is ${env.RODS_QUOTA_CONCURRENT_RUNS} (RODS_QUOTA_CONCURRENT_RUNS). Wait for one to finish or cancel one.`,
+      `You have ${atOnce} unfinished runs (a study's runs count as one); the limit is ${env.RODS_QUOTA_CONCURRENT_RUNS} (RODS_QUOTA_CONCURRENT_RUNS). Wait for one to finish or cancel one.`,
     );
   }
   const inUse = active.reduce((sum, r) => {
@@ -73,7 +77,7 @@ async function checkQuota({ db, userId, newRollouts }: { db: Db; userId: string;
   if (inUse + newRollouts > env.RODS_QUOTA_ROLLOUTS) {
     throw new AppError(
       "TOO_MANY_REQUESTS",
-      `This run plans up to ${newRollouts.toLocaleString("en")} rollouts and your unfinished runs ${inUse.toLocaleString("en")}; your budget is ${env.RODS_QUOTA_ROLLOUTS.toLocaleString("en")} (RODS_QUOTA_ROLLOUTS). Lower epochs, K or the batch size, or cancel a run.`,
+      `${what} plans up to ${newRollouts.toLocaleString("en")} rollouts and your unfinished runs ${inUse.toLocaleString("en")}; your budget is ${env.RODS_QUOTA_ROLLOUTS.toLocaleString("en")} (RODS_QUOTA_ROLLOUTS). Lower epochs, K or the batch size, or cancel a run.`,
     );
   }
 }
@@ -92,6 +96,16 @@ async function seedTaskIds({ db, datasetId, limit }: { db: Db; datasetId: string
   const out: string[] = [];
   for (let i = 0; out.length < limit; i++) for (const q of queues) if (i < q.length && out.length < limit) out.push(q[i]!);
   return out;
+}
+
+/** What a run of these settings starts from and may consume: its dataset, seed tasks, steps and rollouts at most. */
+export async function planRun({ db, config }: { db: Db; config: TRunConfig }) {
+  const dataset = await db.dataset.findUnique({ where: { name: config.datasetName }, select: { id: true } });
+  if (!dataset) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" does not exist; import it first (npm run rods -- import <dir>).`);
+  const seeds = await seedTaskIds({ db, datasetId: dataset.id, limit: config.limitSeeds });
+  if (seeds.length === 0) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" has no train tasks to start from.`);
+  const totalSteps = plannedTotalSteps(config, Math.ceil(seeds.length / config.batchSize) * config.epochs);
+  return { dataset, seeds, totalSteps, rollouts: plannedRollouts({ totalSteps, batchSize: config.batchSize, k: config.k, seeds: seeds.length }) };
 }
 
 export async function createRun({
@@ -117,14 +131,8 @@ export async function createRun({
   quotaUser?: { id: string; role: string };
 }) {
   const config = parseRunConfig(rawConfig);
-  const dataset = await db.dataset.findUnique({ where: { name: config.datasetName }, select: { id: true } });
-  if (!dataset) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" does not exist; import it first (npm run rods -- import <dir>).`);
-  const seeds = await seedTaskIds({ db, datasetId: dataset.id, limit: config.limitSeeds });
-  if (seeds.length === 0) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" has no train tasks to start from.`);
-  const stepsPerEpoch = Math.ceil(seeds.length / config.batchSize);
-  if (quotaUser) {
-    await checkQuota({ db, userId: quotaUser.id, newRollouts: plannedRollouts({ totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs), batchSize: config.batchSize, k: config.k, seeds: seeds.length }) });
-  }
+  const { dataset, seeds, totalSteps, rollouts } = await planRun({ db, config });
+  if (quotaUser) await checkQuota({ db, userId: quotaUser.id, newRollouts: rollouts });
   const run = await db.$transaction(async (tx) => {
     const created = await tx.run.create({
       data: {
@@ -132,7 +140,7 @@ export async function createRun({
         mode: config.mode,
         config: config as unknown as Prisma.InputJsonValue,
         datasetId: dataset.id,
-        totalSteps: plannedTotalSteps(config, stepsPerEpoch * config.epochs),
+        totalSteps,
         createdById,
         studyId,
       },

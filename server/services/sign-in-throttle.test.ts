@@ -1,26 +1,50 @@
-import { describe, expect, it } from "vitest";
-import { clientAddress, SignInThrottle } from "./sign-in-throttle";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ACCOUNT_RULE, clientAddress, SignInThrottle, waitAfterFailures } from "./sign-in-throttle";
 
+// The rules on the library's in-memory store (the Postgres store is exercised by sign-in-throttle.int.test.ts);
+// only Date is faked, so the waits are exact.
 describe("sign-in throttle", () => {
-  it("after 5 wrong passwords an account waits, doubling per failure, even from new addresses", () => {
-    const t = new SignInThrottle();
-    const now = 1_000_000;
-    for (let i = 0; i < 5; i++) t.recordFailure({ email: "a@x", address: `10.0.0.${i}`, now });
-    expect(t.waitMs({ email: "a@x", address: "10.0.0.99", now })).toBe(0);
-    t.recordFailure({ email: "a@x", address: "10.0.0.6", now });
-    expect(t.waitMs({ email: "a@x", address: "10.0.0.99", now })).toBe(1_000);
-    t.recordFailure({ email: "a@x", address: "10.0.0.7", now });
-    expect(t.waitMs({ email: "a@x", address: "10.0.0.99", now })).toBe(2_000);
-    expect(t.waitMs({ email: "b@x", address: "10.0.0.99", now })).toBe(0);
-    expect(t.waitMs({ email: "a@x", address: "10.0.0.99", now: now + 2_000 })).toBe(0);
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(1_000_000);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("after 5 wrong passwords an account waits, doubling per failure, even from new addresses", async () => {
+    const t = new SignInThrottle({ store: { kind: "memory" } });
+    for (let i = 0; i < 5; i++) await t.recordFailure({ email: "a@x", address: `10.0.0.${i}` });
+    expect(await t.waitMs({ email: "a@x", address: "10.0.0.99" })).toBe(0);
+    await t.recordFailure({ email: "a@x", address: "10.0.0.6" });
+    expect(await t.waitMs({ email: "a@x", address: "10.0.0.99" })).toBe(1_000);
+    await t.recordFailure({ email: "a@x", address: "10.0.0.7" });
+    expect(await t.waitMs({ email: "a@x", address: "10.0.0.99" })).toBe(2_000);
+    expect(await t.waitMs({ email: "b@x", address: "10.0.0.99" })).toBe(0);
+    vi.setSystemTime(1_002_000);
+    expect(await t.waitMs({ email: "a@x", address: "10.0.0.99" })).toBe(0);
+    // The count outlived the wait: the next failure waits twice as long again.
+    await t.recordFailure({ email: "a@x", address: "10.0.0.8" });
+    expect(await t.waitMs({ email: "a@x", address: "10.0.0.99" })).toBe(4_000);
   });
 
-  it("60 wrong passwords from one address lock that address out of every account for minutes", () => {
-    const t = new SignInThrottle();
-    const now = 5_000_000;
-    for (let i = 0; i < 60; i++) t.recordFailure({ email: `u${i}@x`, address: "1.2.3.4", now });
-    expect(t.waitMs({ email: "admin@rods.local", address: "1.2.3.4", now })).toBeGreaterThanOrEqual(10 * 60_000);
-    expect(t.waitMs({ email: "admin@rods.local", address: "5.6.7.8", now })).toBe(0);
+  it("60 wrong passwords from one address lock that address out of every account for minutes", async () => {
+    const t = new SignInThrottle({ store: { kind: "memory" } });
+    for (let i = 0; i < 60; i++) await t.recordFailure({ email: `u${i}@x`, address: "1.2.3.4" });
+    expect(await t.waitMs({ email: "admin@rods.local", address: "1.2.3.4" })).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(await t.waitMs({ email: "admin@rods.local", address: "5.6.7.8" })).toBe(0);
+  });
+
+  it("a right password clears the account's count, not the address's", async () => {
+    const t = new SignInThrottle({ store: { kind: "memory" }, rules: { account: ACCOUNT_RULE, address: { ...ACCOUNT_RULE, freeFailures: 6 } } });
+    for (let i = 0; i < 6; i++) await t.recordFailure({ email: "c@x", address: "9.9.9.9" });
+    expect(await t.waitMs({ email: "c@x", address: "8.8.8.8" })).toBe(1_000);
+    await t.recordSuccess({ email: "c@x" });
+    expect(await t.waitMs({ email: "c@x", address: "8.8.8.8" })).toBe(0);
+    await t.recordFailure({ email: "d@x", address: "9.9.9.9" });
+    expect(await t.waitMs({ email: "d@x", address: "9.9.9.9" })).toBe(1_000);
+  });
+
+  it("waits double from the base up to the cap", () => {
+    expect([5, 6, 7, 8, 15, 16, 40].map((n) => waitAfterFailures(ACCOUNT_RULE, n))).toEqual([0, 1_000, 2_000, 4_000, 512_000, 900_000, 900_000]);
   });
 
   it("the client address is the entry the nearest proxy appended", () => {

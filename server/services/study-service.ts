@@ -8,7 +8,7 @@ import { JOBS, type JobSender } from "../jobs/contract";
 import { RUN_MODES, type RunMode, type TRunConfig } from "../rods/config";
 import { buildStudyTable, type StudyRunInput, type StudyTable } from "../rods/study-table";
 import { getRunCosts } from "./cost-service";
-import { createRun, parseRunConfig } from "./runs-service";
+import { checkQuota, createRun, parseRunConfig, planRun } from "./runs-service";
 
 export const ZStudyInput = z.object({
   name: z.string().trim().max(200).optional(),
@@ -19,7 +19,20 @@ export const ZStudyInput = z.object({
 });
 export type TStudyInput = z.input<typeof ZStudyInput>;
 
-export async function createStudy({ db, jobs, input, createdById }: { db: Db; jobs: JobSender; input: unknown; createdById?: string }) {
+export async function createStudy({
+  db,
+  jobs,
+  input,
+  createdById,
+  quotaUser,
+}: {
+  db: Db;
+  jobs: JobSender;
+  input: unknown;
+  createdById?: string;
+  /** the user whose quotas apply (the UI); the command line on the server's machine has none */
+  quotaUser?: { id: string; role: string };
+}) {
   const parsed = ZStudyInput.safeParse(input);
   if (!parsed.success) throw new AppError("BAD_REQUEST", `Invalid study: ${parsed.error.issues.map((i) => `${i.path.join(".") || "study"}: ${i.message}`).join("; ")}`);
   const { modes, seeds } = parsed.data;
@@ -28,6 +41,12 @@ export async function createStudy({ db, jobs, input, createdById }: { db: Db; jo
   const checked = parseRunConfig({ ...shared, mode: unique[0] });
   if (checked.budgetSteps == null && checked.budgetRollouts == null) {
     throw new AppError("BAD_REQUEST", "A study compares modes at equal budgets: set budgetSteps (or budgetRollouts) in its settings, e.g. --budget-steps 24.");
+  }
+  if (quotaUser) {
+    // Checked before anything is written: the study's runs count as one at once, and all their rollouts.
+    let rollouts = 0;
+    for (const mode of unique) rollouts += (await planRun({ db, config: parseRunConfig({ ...shared, mode, seed: 1 }) })).rollouts * seeds;
+    await checkQuota({ db, userId: quotaUser.id, newRollouts: rollouts, what: `This study (${unique.length * seeds} runs)` });
   }
   const name = parsed.data.name || `study · ${unique.join(", ")} · ${seeds} seeds`;
   const study = await db.study.create({

@@ -66,8 +66,8 @@ function buildConfig(values: Values): { config: Record<string, unknown>; clientE
           else clientErrors[f.path] = "Enter a number.";
         } else if (!Number.isFinite(Number(raw))) clientErrors[f.path] = `“${raw}” is not a number.`;
         else setPath(config, f.path, Number(raw));
-      } else if (f.kind === "text" && raw === "" && f.nullLabel) {
-        // optional text (the API key variable): left out rather than sent empty
+      } else if (raw === "" && f.nullLabel) {
+        // an optional choice (the API key variable): left out rather than sent empty
       } else setPath(config, f.path, raw);
     }
   }
@@ -215,7 +215,7 @@ function Form({ defaults, source }: { defaults: Defaults; source?: CloneSource }
         </div>
         {errors["policy.kind"] || errors.policy ? <p className={styles.error}>{errors["policy.kind"] ?? errors.policy}</p> : null}
         {FIELD_GROUPS.filter((g) => g.when?.path === "policy.kind" && isVisible(g, values)).map((g) => (
-          <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} isNested />
+          <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} keyEnvs={defaults.allowedKeyEnvs} isNested />
         ))}
         {values["policy.kind"] === "openai" ? <ConnectionTest prefix="policy" values={values} /> : null}
       </fieldset>
@@ -233,7 +233,7 @@ function Form({ defaults, source }: { defaults: Defaults; source?: CloneSource }
         </div>
         {errors["synthesizer.kind"] || errors.synthesizer ? <p className={styles.error}>{errors["synthesizer.kind"] ?? errors.synthesizer}</p> : null}
         {FIELD_GROUPS.filter((g) => g.when?.path === "synthesizer.kind" && isVisible(g, values)).map((g) => (
-          <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} isNested />
+          <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} keyEnvs={defaults.allowedKeyEnvs} isNested />
         ))}
         {values["synthesizer.kind"] === "llm" ? <ConnectionTest prefix="synthesizer" values={values} /> : null}
       </fieldset>
@@ -276,6 +276,7 @@ function Group({
   defaults,
   errors,
   onChange,
+  keyEnvs = [],
   isNested = false,
 }: {
   group: FieldGroup;
@@ -283,12 +284,21 @@ function Group({
   defaults: Values;
   errors: Issues;
   onChange: (path: string, value: string) => void;
+  /** the endpoint key variables the server allows */
+  keyEnvs?: string[];
   isNested?: boolean;
 }) {
   const grid = (
     <div className={styles.grid}>
       {group.fields.map((f) => (
-        <Field key={f.path} field={f} value={values[f.path] ?? ""} defaultValue={defaults[f.path] ?? ""} error={errors[f.path]} onChange={onChange} />
+        <Field
+          key={f.path}
+          field={f.isKeyEnvPicker ? keyEnvField(f, keyEnvs, values[f.path] ?? "") : f}
+          value={values[f.path] ?? ""}
+          defaultValue={defaults[f.path] ?? ""}
+          error={errors[f.path]}
+          onChange={onChange}
+        />
       ))}
     </div>
   );
@@ -306,6 +316,14 @@ function Group({
       {grid}
     </fieldset>
   );
+}
+
+/** The key variable as a choice among the allowed names (or none); a cloned run's name the server no longer allows stays visible, marked. */
+function keyEnvField(f: FieldDef, allowed: string[], current: string): FieldDef {
+  const options = [{ value: "", label: "none (keyless endpoint)" }, ...allowed.map((name) => ({ value: name, label: name }))];
+  if (current && !allowed.includes(current)) options.push({ value: current, label: `${current} (not allowed on this server)` });
+  const help = allowed.length ? f.help : `${f.help} This server allows none, so only keyless endpoints can be used.`;
+  return { ...f, options, help };
 }
 
 function Field({ field: f, value, defaultValue, error, onChange }: { field: FieldDef; value: string; defaultValue: string; error?: string; onChange: (path: string, value: string) => void }) {

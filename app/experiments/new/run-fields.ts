@@ -11,6 +11,8 @@ export interface FieldDef {
   help: string;
   kind: FieldKind;
   options?: { value: string; label: string }[];
+  /** the options come from the server: the endpoint key variables an admin allows (experiments.defaults) */
+  isKeyEnvPicker?: boolean;
   /** the setting may be null; an empty input means null, shown with this word */
   nullLabel?: string;
   step?: number;
@@ -41,10 +43,10 @@ const endpointFields = (prefix: "policy" | "synthesizer"): FieldDef[] => [
   {
     path: `${prefix}.apiKeyEnv`,
     label: "API key variable",
-    help: "Name of the worker's environment variable holding the key; only variables an admin lists in RODS_ENDPOINT_KEY_ENVS are accepted. Never the key itself; empty for local servers.",
-    kind: "text",
+    help: "The worker's environment variable holding the key, picked from those an admin lists in RODS_ENDPOINT_KEY_ENVS (never the key itself); none for local servers.",
+    kind: "select",
+    isKeyEnvPicker: true,
     nullLabel: "none",
-    placeholder: "OPENAI_API_KEY",
   },
   { path: `${prefix}.timeoutMs`, label: "Timeout (ms)", help: "Per request attempt, including reading the answer.", kind: "integer", step: 1000 },
   { path: `${prefix}.maxRetries`, label: "Retries", help: "Retries of rate limits, 5xx and timeouts, with backoff.", kind: "integer" },

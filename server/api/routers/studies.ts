@@ -12,5 +12,5 @@ export const studiesRouter = createTRPCRouter({
   get: publicProcedure.input(z.object({ id: z.string().min(1).max(100) })).query(({ ctx, input }) => getStudy({ db: ctx.db, id: input.id })),
   create: memberProcedure
     .input(z.object({ name: z.string().max(200).optional(), modes: z.array(z.string().max(40)).max(20), seeds: z.number().int(), config: z.record(z.string(), z.unknown()) }))
-    .mutation(({ ctx, input }) => createStudy({ db: ctx.db, jobs: lazyJobs, input, createdById: ctx.user.id })),
+    .mutation(({ ctx, input }) => createStudy({ db: ctx.db, jobs: lazyJobs, input, createdById: ctx.user.id, quotaUser: ctx.user })),
 });

@@ -54,7 +54,14 @@ export async function POST(req: Request) {
 
   const throttle = signInThrottle();
   const who = { email: parsed.data.email.toLowerCase(), address: clientAddress(req.headers) };
-  const waitMs = throttle.waitMs(who);
+  let waitMs: number;
+  try {
+    waitMs = await throttle.waitMs(who);
+  } catch (error) {
+    // The counts live in Postgres: without them nobody is let through (503 while the database is away).
+    if (isForm) return backToForm("server");
+    return errorResponse(error);
+  }
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
     if (isForm) return backToForm("throttled");
@@ -64,14 +71,18 @@ export async function POST(req: Request) {
   }
   try {
     const { token, expiresAt, user } = await signIn({ db: getDb(), email: parsed.data.email, password: parsed.data.password });
-    throttle.recordSuccess(who);
+    await throttle.recordSuccess(who);
     const cookie = sessionCookie({ token, expiresAt, isSecure: isHttps(req) });
     if (isForm) return redirect(next, cookie);
     return Response.json({ user, expiresAt }, { headers: { "Set-Cookie": cookie, "Cache-Control": "no-store" } });
   } catch (error) {
     const isWrong = error instanceof AppError && error.code === "UNAUTHORIZED";
-    if (isWrong) throttle.recordFailure(who);
-    if (isForm) return backToForm(isWrong ? "wrong" : "server");
-    return errorResponse(error);
+    let answer = error;
+    if (isWrong) {
+      // A failure that cannot be counted is not answered as a plain wrong password (fail closed: 503).
+      answer = await throttle.recordFailure(who).then(() => error, (countError: unknown) => countError);
+    }
+    if (isForm) return backToForm(answer === error && isWrong ? "wrong" : "server");
+    return errorResponse(answer);
   }
 }
