@@ -78,7 +78,7 @@ test.describe("new experiment", () => {
     // The monitor of the new run opens (built by the runs pages) and names it.
     await expect(page.getByText("e2e quick demo").first()).toBeVisible({ timeout: 30_000 });
     // The worker runs it: finished steps appear on the monitor without a reload, and the charts fill.
-    await expect(page.getByTestId("steps-done")).toHaveText(/^[1-9]\d* \//, { timeout: 120_000 });
+    await expect(page.getByTestId("steps-done")).toHaveText(/^[1-9]\d* of /, { timeout: 120_000 });
     await expect(page.getByRole("img", { name: /^Informative fraction, mean φ and gradient concentration\./ })).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: "test-results/screenshots/monitor-live.png", fullPage: true });
   });

@@ -63,9 +63,9 @@ test.describe("runs and the monitor", () => {
     const table = page.getByRole("table", { name: "Runs" });
     const row = table.getByRole("row").filter({ hasText: NAMES.rods });
     await expect(row).toContainText("completed");
-    await expect(row).toContainText("40 / 40 steps");
+    await expect(row).toContainText("40 of 40 steps");
     await expect(row).toContainText(/\d+ %/);
-    await expect(table.getByRole("row").filter({ hasText: NAMES.live })).toContainText("5 / 30 steps");
+    await expect(table.getByRole("row").filter({ hasText: NAMES.live })).toContainText("5 of 30 steps");
     await page.screenshot({ path: "test-results/screenshots/runs.png", fullPage: true });
     // The tab shows RODS's icon (app/icon.svg, linked by Next from every page).
     const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
@@ -74,7 +74,7 @@ test.describe("runs and the monitor", () => {
 
     await row.getByRole("link", { name: NAMES.rods }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAMES.rods);
-    await expect(page.getByTestId("steps-done")).toHaveText("40 / 40");
+    await expect(page.getByTestId("steps-done")).toHaveText("40 of 40");
     await expect(page.getByRole("region", { name: "Settings" })).toContainText("K (rollouts per task)");
     for (const title of MONITOR_CHARTS) await expect(page.getByRole("region", { name: title })).toBeVisible();
 
@@ -111,7 +111,7 @@ test.describe("runs and the monitor", () => {
 
   test("a live run gains steps without a reload, and a signed-in user can pause and cancel it", async ({ page }) => {
     await page.goto(`/runs/${runs.live.runId}`);
-    await expect(page.getByTestId("steps-done")).toHaveText("5 / 30");
+    await expect(page.getByTestId("steps-done")).toHaveText("5 of 30");
     await expect(page.getByTestId("eta")).toHaveText(/^about /);
 
     // The next step finishes (written as the driver would), and the monitor shows it within a few seconds.
@@ -131,8 +131,8 @@ test.describe("runs and the monitor", () => {
       },
     });
     await db.run.update({ where: { id: runs.live.runId }, data: { currentStep: 6 } });
-    await expect(page.getByTestId("steps-done")).toHaveText("6 / 30", { timeout: 15_000 });
-    await expect(page.getByTestId("slider-step")).toHaveText("step 6 of 6");
+    await expect(page.getByTestId("steps-done")).toHaveText("6 of 30", { timeout: 15_000 });
+    await expect(page.getByTestId("slider-step")).toHaveText("step 6 of 30");
 
     // Anonymous changes are refused with a message; signed in they go through.
     await page.getByRole("button", { name: `Pause ${NAMES.live}` }).click();

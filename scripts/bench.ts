@@ -42,7 +42,7 @@ for (const b of BENCHES) {
       for (const row of r.rows as Record<string, number>[]) {
         add("orchestration", `achieved / ideal, C ${row.concurrency}, ${row.workers} worker${row.workers === 1 ? "" : "s"}`, `${pct(row.achievedOverIdeal)} (${row.achievedPerSecond}/s of ${row.idealPerSecond}/s)`);
         add("orchestration", `  nothing in flight / step boundary, C ${row.concurrency}, ${row.workers}w`, `${row.idleSeconds} s of ${row.seconds} s; stored→finished ${row.medianStoredToStepFinishedMs} ms`);
-        add("orchestration", `  worker CPU per request, C ${row.concurrency}, ${row.workers}w`, `${row.workerCpuMsPerRequest} ms`);
+        add("orchestration", `  worker CPU per request, C ${row.concurrency}, ${row.workers}w`, `${row.workerCpuMsPerRequest} ms (fake server ${row.fakeServerCpuMsPerRequest} ms; load average ${row.loadAverage})`);
       }
       const rows = r.rows as Record<string, number>[];
       for (const c of new Set(rows.map((x) => x.concurrency))) {

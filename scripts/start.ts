@@ -39,7 +39,7 @@ function needsBuild(): boolean {
   const buildId = path.join(projectRoot, ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "server", "next.config.ts", "proxy.ts", "package-lock.json"].map((p) => path.join(projectRoot, p));
+  const sources = ["app", "components", "server", "next.config.js", "proxy.ts", "package-lock.json"].map((p) => path.join(projectRoot, p));
   return sources.some((p) => newestMtime(p) > built);
 }
 

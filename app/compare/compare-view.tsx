@@ -94,7 +94,7 @@ function Comparison({ ids, initialAxis }: { ids: string[]; initialAxis: CompareA
                 <StatusChip status={s.run.status} />
               </td>
               <td>
-                {compare.data.runs[i]!.stepsDone} / {compare.data.runs[i]!.totalSteps ?? "?"}
+                {compare.data.runs[i]!.stepsDone} of {compare.data.runs[i]!.totalSteps ?? "?"}
               </td>
               <td>
                 {share(s.finalHeldOut ?? Number.NaN)}

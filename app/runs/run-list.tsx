@@ -128,11 +128,11 @@ export function RunList() {
               <td>
                 <ProgressBar done={run.progress.stepsDone} total={run.progress.totalSteps} label={`Progress of ${run.name}`} />
                 <div className={styles.small}>
-                  {run.progress.stepsDone} / {run.progress.totalSteps ?? "?"} steps · epoch {Math.min(run.progress.epoch + 1, run.progress.epochs)} of {run.progress.epochs}
+                  {run.progress.stepsDone} of {run.progress.totalSteps ?? "?"} steps · epoch {Math.min(run.progress.epoch + 1, run.progress.epochs)} of {run.progress.epochs}
                 </div>
               </td>
-              <td title={run.informativeFractionStep === null ? undefined : `at step ${run.informativeFractionStep}`}>{formatShare(run.informativeFraction)}</td>
-              <td title={run.heldOutStep === null ? undefined : `success rate at step ${run.heldOutStep}; progress reward ${formatShare(run.heldOutProgress)}`}>
+              <td title={run.informativeFractionStep === null ? undefined : `at step ${run.informativeFractionStep + 1}`}>{formatShare(run.informativeFraction)}</td>
+              <td title={run.heldOutStep === null ? undefined : `success rate after step ${run.heldOutStep}; progress reward ${formatShare(run.heldOutProgress)}`}>
                 {formatShare(run.heldOutScore, 1)}
               </td>
               <td className={styles.small}>{new Date(run.createdAt).toLocaleString()}</td>

@@ -48,7 +48,7 @@ export function TrainerCharts({ runId, isLive, refetchMs }: { runId: string; isL
         <ChartCard
           title="Trainer metrics by step"
           subtitle="the numbers the trainer sent with each acknowledgement (loss, kl, gradNorm, lr, …)"
-          summary={last ? `${rows.length} steps acknowledged; the last, step ${last.stepIndex}, moved the policy to version ${last.policyVersion} after ${formatDuration(last.trainSeconds)} of training.` : "no acknowledgement yet"}
+          summary={last ? `${rows.length} steps acknowledged; the last, step ${last.stepIndex + 1}, moved the policy to version ${last.policyVersion} after ${formatDuration(last.trainSeconds)} of training.` : "no acknowledgement yet"}
           isEmpty={chart.isEmpty}
           emptyTitle={metrics.isPending ? "Loading…" : "No metrics yet"}
           emptyText="Appears when the trainer acknowledges a batch with metrics."

@@ -1,24 +1,24 @@
 // How close rollout orchestration comes to the ideal C / L requests per second, step boundaries and held-out
 // evaluation included, with worker processes as they run in production (spawned `server/worker/index.ts`).
 // Run: npx tsx bench/orchestration/index.ts [--latency 50] [--seeds 32] [--k 16] [--batch 8] [--epochs 2]
-//        [--concurrency 16,64] [--workers 1,3] [--json]
+//        [--concurrency 16,64] [--workers 1,3] [--json] [--trace]
 //
-// A fake OpenAI-compatible server in this process answers every chat completion after exactly L ms (no tool call,
-// so each user turn is one request) and records when each request arrived and left. Achieved = requests / (end of
+// A fake OpenAI-compatible server in its own process (fixed-latency-server.ts, lean so it takes little of the cores
+// it shares with the worker) answers every chat completion after exactly L ms (no tool call, so each user turn is one
+// request) and records when each request arrived and left. Achieved = requests / (end of
 // the last − start of the first); ideal = C × workers / L (each worker process keeps C requests in flight). "Idle"
 // is the time with no request in flight between the first and the last; the step boundary figures come from the
 // database (last rollout of a step stored → step finished → next step rolling).
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
+import os from "node:os";
 import { disconnectDb, getDb } from "../../server/db";
 import { jobSender, startQueue } from "../../server/jobs/queue";
 import { projectRoot } from "../../server/platform/paths";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "../../server/services/import-service";
 import { createRun } from "../../server/services/runs-service";
 import { createMigratedTestDatabase, provideTestServer } from "../../test/test-database";
+import { startFixedLatencyServer } from "./fake-server-process";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,64 +32,39 @@ const EPOCHS = Number(arg("epochs", "2"));
 const CONCURRENCIES = arg("concurrency", "16,64").split(",").map(Number);
 const WORKER_COUNTS = arg("workers", "1,3").split(",").map(Number);
 const AS_JSON = process.argv.includes("--json");
+const IS_TRACE = process.argv.includes("--trace") || Boolean(process.env.BENCH_TRACE);
 const log = (line: string) => (AS_JSON ? process.stderr : process.stdout).write(`${line}\n`);
 
-/** The fake inference server: fixed latency, a log of [arrived, left] per request (performance.now ms). */
-async function startFixedLatencyServer(latencyMs: number) {
-  const spans: [number, number][] = [];
-  const server = createServer((req, res) => {
-    const arrived = performance.now();
-    req.resume();
-    req.on("end", () => {
-      if (req.url?.endsWith("/models")) {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ object: "list", data: [{ id: "fake", object: "model" }] }));
-        return;
-      }
-      setTimeout(() => {
-        const body = JSON.stringify({
-          id: "chatcmpl-bench",
-          object: "chat.completion",
-          created: 1_700_000_000,
-          model: "fake",
-          choices: [{ index: 0, message: { role: "assistant", content: "Done." }, logprobs: null, finish_reason: "stop" }],
-          usage: { prompt_tokens: 100, completion_tokens: 3, total_tokens: 103 },
-        });
-        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-        res.end(body);
-        spans.push([arrived, performance.now()]);
-      }, latencyMs);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    take: () => spans.splice(0),
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
-
-/** Time with nothing in flight between the first arrival and the last answer, and the mean number in flight. */
-function timeline(spans: [number, number][]) {
+/**
+ * Time with nothing in flight between the first arrival and the last answer (with each gap longer than L: when it
+ * started and how long it was), the mean number in flight, and the mean in flight per `bucketMs` (for --trace).
+ */
+function timeline(spans: [number, number][], bucketMs = 100) {
   const events = spans.flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const]).sort((x, y) => x[0] - y[0] || y[1] - x[1]);
   let inFlight = 0;
   let idle = 0;
   let idleSince = -1;
-  let gaps = 0;
+  const gaps: { at: number; ms: number }[] = [];
   for (const [t, d] of events) {
     if (inFlight === 0 && idleSince >= 0) {
       idle += t - idleSince;
-      if (t - idleSince > LATENCY) gaps++;
+      if (t - idleSince > LATENCY) gaps.push({ at: idleSince, ms: t - idleSince });
     }
     inFlight += d;
     if (inFlight === 0) idleSince = t;
   }
-  const start = Math.min(...spans.map((s) => s[0]));
-  const end = Math.max(...spans.map((s) => s[1]));
+  const start = events[0]![0];
+  const end = events.at(-1)![0];
   const busy = spans.reduce((n, [a, b]) => n + (b - a), 0);
-  return { start, end, seconds: (end - start) / 1000, idleSeconds: idle / 1000, gaps, meanInFlight: busy / (end - start) };
+  const buckets = new Array<number>(Math.ceil((end - start) / bucketMs) + 1).fill(0);
+  for (const [a, b] of spans) {
+    for (let x = Math.floor((a - start) / bucketMs); x <= Math.floor((b - start) / bucketMs); x++) {
+      const lo = Math.max(a, start + x * bucketMs);
+      const hi = Math.min(b, start + (x + 1) * bucketMs);
+      if (hi > lo) buckets[x]! += (hi - lo) / bucketMs;
+    }
+  }
+  return { start, end, seconds: (end - start) / 1000, idleSeconds: idle / 1000, gaps, meanInFlight: busy / (end - start), buckets };
 }
 
 function startWorker(url: string, id: number): Promise<ChildProcess> {
@@ -144,7 +119,7 @@ try {
     const children = await Promise.all(Array.from({ length: workers }, (_, i) => startWorker(url, i)));
     try {
       for (const c of CONCURRENCIES) {
-        fake.take();
+        const fakeCpuBefore = (await fake.take()).cpuSeconds;
         const cpuBefore = children.reduce((n, w) => n + cpuSeconds(w.pid), 0);
         const run = await createRun({
           db,
@@ -165,10 +140,13 @@ try {
           const { status } = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
           if (status === "completed") break;
           if (status !== "running" && status !== "queued") throw new Error(`run ended ${status}`);
-          await new Promise((r) => setTimeout(r, 100));
+          await new Promise((r) => setTimeout(r, 250));
         }
-        const spans = fake.take();
+        const taken = await fake.take();
+        const spans = taken.spans;
+        const fakeCpu = taken.cpuSeconds - fakeCpuBefore;
         const workerCpu = children.reduce((n, w) => n + cpuSeconds(w.pid), 0) - cpuBefore;
+        const load = os.loadavg()[0]!;
         const t = timeline(spans);
         const achieved = spans.length / t.seconds;
         const ideal = (c * workers) / (LATENCY / 1000);
@@ -177,13 +155,22 @@ try {
                  s."finishedAt" AS finished, n."rollingSince" AS next
           FROM "Step" s LEFT JOIN "Step" n ON n."runId" = s."runId" AND n.index = s.index + 1
           WHERE s."runId" = ${run.id} ORDER BY s.index`;
-        if (process.env.BENCH_TRACE) {
-          const t0 = performance.timeOrigin + t.start;
-          const buckets = new Map<number, number>();
-          for (const [a, b] of spans) for (let x = Math.floor((a - t.start) / 250); x <= Math.floor((b - t.start) / 250); x++) buckets.set(x, (buckets.get(x) ?? 0) + 1);
-          const evs = steps.map((st) => `s${st.index} stored ${((st.stored.getTime() - t0) / 1000).toFixed(2)} fin ${((st.finished.getTime() - t0) / 1000).toFixed(2)}`);
-          log(evs.join(" | "));
-          log([...Array(Math.ceil((t.end - t.start) / 250)).keys()].map((x) => buckets.get(x) ?? 0).join(" "));
+        // Held-out evaluation phases: when each evaluation job started and finished (the queue records both).
+        const evals = await db.$queryRaw<{ step: number; started: Date; completed: Date }[]>`
+          SELECT (data->>'stepIndex')::int AS step, started_on AS started, completed_on AS completed FROM pgboss.job
+          WHERE name = 'evaluate' AND data->>'runId' = ${run.id} AND state = 'completed' ORDER BY started_on`;
+        const at = (d: Date | number) => ((typeof d === "number" ? d : d.getTime()) - t.start) / 1000;
+        const evalPhases = evals.map((e) => `eval@${e.step} ${at(e.started).toFixed(2)}–${at(e.completed).toFixed(2)} s`).join(", ");
+        if (IS_TRACE) {
+          const jobs = await db.$queryRaw<{ step: number; rolling: Date; queued: Date; started: Date }[]>`
+            SELECT (j.data->>'stepIndex')::int AS step, min(s."rollingSince") AS rolling, min(j.created_on) AS queued, min(j.started_on) AS started
+            FROM pgboss.job j JOIN "Step" s ON s."runId" = j.data->>'runId' AND s.index = (j.data->>'stepIndex')::int
+            WHERE j.name = 'rollout-group' AND j.data->>'runId' = ${run.id} GROUP BY 1 ORDER BY 1`;
+          log(`  steps (s from the first request): ${steps.map((st) => `s${st.index} stored ${at(st.stored).toFixed(2)} finished ${at(st.finished).toFixed(2)}`).join(" | ")}`);
+          log(`  steps rolling → first group queued → first group started: ${jobs.map((j) => `s${j.step} ${at(j.rolling).toFixed(2)} ${at(j.queued).toFixed(2)} ${at(j.started).toFixed(2)}`).join(" | ")}`);
+          log(`  ${evalPhases}`);
+          log(`  gaps with nothing in flight: ${t.gaps.map((g) => `${at(g.at).toFixed(2)} s +${g.ms.toFixed(0)} ms`).join(", ") || "none"}`);
+          log(`  mean in flight per 100 ms: ${t.buckets.map((x) => x.toFixed(0)).join(" ")}`);
         }
         const stored = await db.rollout.groupBy({ by: ["infraError"], where: { runId: run.id }, _count: { _all: true } });
         const infra = stored.filter((g) => g.infraError !== null);
@@ -202,16 +189,19 @@ try {
           achievedOverIdeal: Number((achieved / ideal).toFixed(3)),
           meanInFlight: Number(t.meanInFlight.toFixed(1)),
           idleSeconds: Number(t.idleSeconds.toFixed(2)),
-          idleGaps: t.gaps,
+          idleGaps: t.gaps.length,
           workerCpuMsPerRequest: Number(((1000 * workerCpu) / spans.length).toFixed(2)),
           workerCpuShare: Number((workerCpu / t.seconds / workers).toFixed(2)),
+          fakeServerCpuMsPerRequest: Number(((1000 * fakeCpu) / spans.length).toFixed(2)),
+          loadAverage: Number(load.toFixed(1)),
           medianStoredToStepFinishedMs: storedToFinished,
           medianStepFinishedToNextRollingMs: finishedToNext,
         };
         rows.push(row);
         log(
           `workers ${workers} · C ${c}: ${spans.length} requests in ${t.seconds.toFixed(2)} s = ${achieved.toFixed(0)}/s of ideal ${ideal.toFixed(0)}/s → ${(100 * row.achievedOverIdeal).toFixed(1)} %; ` +
-            `in flight ${t.meanInFlight.toFixed(1)}; worker CPU ${row.workerCpuMsPerRequest} ms/request (${(100 * row.workerCpuShare).toFixed(0)} % of a core each); nothing in flight ${t.idleSeconds.toFixed(2)} s over ${t.gaps} gaps; step boundary: stored→finished ${storedToFinished} ms, finished→next rolling ${finishedToNext} ms`,
+            `in flight ${t.meanInFlight.toFixed(1)}; worker CPU ${row.workerCpuMsPerRequest} ms/request (${(100 * row.workerCpuShare).toFixed(0)} % of a core each), fake server ${row.fakeServerCpuMsPerRequest} ms/request; ` +
+            `nothing in flight ${t.idleSeconds.toFixed(2)} s over ${t.gaps.length} gaps; step boundary: stored→finished ${storedToFinished} ms, finished→next rolling ${finishedToNext} ms; ${evalPhases}; load average ${load.toFixed(1)}`,
         );
       }
     } finally {

@@ -1,7 +1,7 @@
 "use client";
 // Mean lines over steps with a shaded ±sd band per series (a study's modes over seeds).
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from "recharts";
-import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick } from "./chart-card";
+import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick, TOOLTIP_STYLE } from "./chart-card";
 import type { BandChartData } from "./prepare-study";
 
 export function BandLineChart({ data, yLabel, yDomain = [0, 1] }: { data: BandChartData; yLabel: string; yDomain?: [number, number] }) {
@@ -13,7 +13,7 @@ export function BandLineChart({ data, yLabel, yDomain = [0, 1] }: { data: BandCh
       <Tooltip
         formatter={(v) => (Array.isArray(v) ? v.map((x) => formatTick(Number(x))).join(" – ") : typeof v === "number" ? formatTick(v) : "—")}
         labelFormatter={(x) => `step ${x}`}
-        contentStyle={{ fontSize: 12 }}
+        {...TOOLTIP_STYLE}
       />
       {data.series.map((s) => (
         <Area key={s.bandKey} dataKey={s.bandKey} name={`${s.label} ± sd`} stroke="none" fill={s.color} fillOpacity={0.15} isAnimationActive={false} connectNulls={false} />

@@ -1,7 +1,8 @@
 "use client";
 // Bar charts: labelled horizontal bars (funnel, error taxonomy) and per-epoch bars with optional lines (buffer).
 import { Bar, BarChart, CartesianGrid, Cell, ComposedChart, LabelList, Line, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick } from "./chart-card";
+import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick, TOOLTIP_STYLE } from "./chart-card";
+import { FRAME_COLORS } from "./colors";
 import type { SeriesSpec } from "./prepare-common";
 
 export function HorizontalBarChart({ rows, xLabel, labelWidth = 150 }: { rows: readonly { label: string; count: number; color: string }[]; xLabel: string; labelWidth?: number }) {
@@ -10,12 +11,12 @@ export function HorizontalBarChart({ rows, xLabel, labelWidth = 150 }: { rows: r
       <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} horizontal={false} />
       <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} tickFormatter={formatTick} label={axisLabel(xLabel, "x")} />
       <YAxis type="category" dataKey="label" width={labelWidth} tick={AXIS_TICK} interval={0} />
-      <Tooltip formatter={(v) => [String(v), xLabel]} contentStyle={{ fontSize: 12 }} cursor={{ fill: "#f2f4f7" }} />
+      <Tooltip formatter={(v) => [String(v), xLabel]} {...TOOLTIP_STYLE} cursor={{ fill: FRAME_COLORS.cursor }} />
       <Bar dataKey="count" isAnimationActive={false}>
         {rows.map((r) => (
           <Cell key={r.label} fill={r.color} />
         ))}
-        <LabelList dataKey="count" position="right" style={{ fontSize: 11, fill: "#344054" }} />
+        <LabelList dataKey="count" position="right" style={{ fontSize: 11, fill: FRAME_COLORS.label }} />
       </Bar>
     </BarChart>
   );
@@ -36,7 +37,7 @@ export function EpochBarChart({ rows, bars, lines = [], isStacked = false, yLabe
       <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} vertical={false} />
       <XAxis dataKey="epoch" type="category" tick={AXIS_TICK} label={axisLabel("epoch", "x")} />
       <YAxis allowDecimals={false} tick={AXIS_TICK} tickFormatter={formatTick} width={48} label={axisLabel(yLabel, "y")} />
-      <Tooltip labelFormatter={(e) => `epoch ${e}`} formatter={(v) => (typeof v === "number" ? String(v) : "—")} contentStyle={{ fontSize: 12 }} />
+      <Tooltip labelFormatter={(e) => `epoch ${e}`} formatter={(v) => (typeof v === "number" ? String(v) : "—")} {...TOOLTIP_STYLE} />
       {yLines.map((l) => (
         <ReferenceLine key={l.label} y={l.y} stroke={l.color} strokeDasharray="6 3" ifOverflow="extendDomain" label={{ value: l.label, position: "insideTopLeft", fontSize: 11, fill: l.color }} />
       ))}

@@ -5,6 +5,7 @@ import type { ReactElement, ReactNode } from "react";
 import { ResponsiveContainer } from "recharts";
 import { EmptyState } from "@/components/ui/states";
 import { chartCsv, csvFileName } from "./chart-csv";
+import { FRAME_COLORS } from "./colors";
 import type { LineChartData, SeriesSpec } from "./prepare-common";
 import styles from "./charts.module.css";
 
@@ -23,17 +24,24 @@ export interface ChartCardProps {
   testId?: string;
   /** the numbers the chart draws, offered as a CSV download */
   csv?: { data: Pick<LineChartData, "rows" | "series">; xLabel?: string };
+  /** the prepare function's note when the numbers are estimates (LineChartData.estimate) */
+  estimate?: string | null;
 }
 
-export function ChartCard({ title, subtitle, summary, isEmpty, emptyTitle = "No data yet", emptyText, height = 220, legend, caption, children, testId, csv }: ChartCardProps) {
+export function ChartCard({ title, subtitle, summary, isEmpty, emptyTitle = "No data yet", emptyText, height = 220, legend, caption, children, testId, csv, estimate }: ChartCardProps) {
   return (
     <section className={styles.card} aria-label={title} data-testid={testId}>
       <h3>{title}</h3>
       {subtitle ? <p className={styles.subtitle}>{subtitle}</p> : null}
+      {estimate ? (
+        <p className={styles.estimate} data-testid="chart-estimate">
+          {estimate}
+        </p>
+      ) : null}
       {isEmpty ? (
         <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
       ) : (
-        <figure className={styles.figure} role="img" aria-label={`${title}. ${summary}`}>
+        <figure className={styles.figure} role="img" aria-label={`${title}. ${estimate ? "Estimated numbers. " : ""}${summary}`}>
           {legend ? <SeriesLegend series={legend} /> : null}
           <div style={{ width: "100%", height }}>
             <ResponsiveContainer>{children}</ResponsiveContainer>
@@ -60,13 +68,19 @@ export function SeriesLegend({ series }: { series: readonly SeriesSpec[] }) {
   );
 }
 
-export const AXIS_TICK = { fontSize: 11, fill: "#5b6472" } as const;
-export const GRID_STROKE = "#e4e7ec";
+// The frame follows the colour scheme (CSS variables of app/globals.css), so axes and tooltips read in dark mode.
+export const AXIS_TICK = { fontSize: 11, fill: FRAME_COLORS.axis } as const;
+export const GRID_STROKE = FRAME_COLORS.grid;
+/** Tooltip props for every chart: the card's colours instead of recharts' white box. */
+export const TOOLTIP_STYLE = {
+  contentStyle: { fontSize: 12, background: "var(--card)", border: "1px solid var(--border)", color: "var(--fg)" },
+  labelStyle: { color: "var(--fg)" },
+} as const;
 
 export function axisLabel(value: string, axis: "x" | "y") {
   return axis === "x"
-    ? { value, position: "insideBottom" as const, offset: -4, style: { fontSize: 11, fill: "#5b6472" } }
-    : { value, angle: -90, position: "insideLeft" as const, offset: 12, style: { fontSize: 11, fill: "#5b6472", textAnchor: "middle" as const } };
+    ? { value, position: "insideBottom" as const, offset: -4, style: { fontSize: 11, fill: FRAME_COLORS.axis } }
+    : { value, angle: -90, position: "insideLeft" as const, offset: 12, style: { fontSize: 11, fill: FRAME_COLORS.axis, textAnchor: "middle" as const } };
 }
 
 export function formatTick(v: unknown): string {

@@ -1,7 +1,8 @@
 "use client";
 // A histogram from prepared bins on a numeric axis, with vertical threshold lines and an optional shaded band.
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick, lineLabel } from "./chart-card";
+import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick, lineLabel, TOOLTIP_STYLE } from "./chart-card";
+import { FRAME_COLORS } from "./colors";
 import type { HistogramData, ThresholdLine } from "./prepare-distribution";
 
 export interface HistogramChartProps {
@@ -24,10 +25,10 @@ export function HistogramChart({ data, xLabel, yLabel = "tasks", lines = [], ban
       <XAxis dataKey="mid" type="number" domain={[min, max]} ticks={ticks} tick={AXIS_TICK} tickFormatter={formatTick} label={axisLabel(xLabel, "x")} />
       <YAxis allowDecimals={false} tick={AXIS_TICK} tickFormatter={formatTick} width={48} label={axisLabel(yLabel, "y")} />
       <Tooltip
-        cursor={{ fill: "#f2f4f7" }}
+        cursor={{ fill: FRAME_COLORS.cursor }}
         labelFormatter={(_, payload) => (payload?.[0]?.payload as { label?: string } | undefined)?.label ?? ""}
         formatter={(v) => [String(v), yLabel]}
-        contentStyle={{ fontSize: 12 }}
+        {...TOOLTIP_STYLE}
       />
       {band ? <ReferenceArea x1={band.x1} x2={band.x2} fill={band.color} fillOpacity={0.1} ifOverflow="extendDomain" label={band.label ? { value: band.label, position: "insideTop", fontSize: 11, fill: band.color } : undefined} /> : null}
       <Bar dataKey="count" name={yLabel} isAnimationActive={false}>

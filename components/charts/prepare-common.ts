@@ -18,6 +18,8 @@ export interface LineChartData {
   isEmpty: boolean;
   /** join a series' points across rows where it has no value (series measured at different x, e.g. held-out) */
   connectNulls?: boolean;
+  /** set when the numbers are estimates, not measurements: what is estimated and how (shown on the chart) */
+  estimate?: string | null;
 }
 
 /** A number the chart can draw, or null: NaN, ±Infinity, null and undefined are all "no value here". */

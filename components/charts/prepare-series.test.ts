@@ -68,8 +68,17 @@ describe("infrastructure failures and tokens", () => {
   });
 
   it("reports tokens per step and is empty when no step used any", () => {
-    expect(prepareTokens([step(0)]).rows[0]).toEqual({ step: 0, tokensIn: 12_000, tokensOut: 3_000 });
-    expect(prepareTokens([step(0, { tokensIn: 0, tokensOut: 0 })]).isEmpty).toBe(true);
+    expect(prepareTokens([step(0)], { policyKind: "openai" }).rows[0]).toEqual({ step: 0, tokensIn: 12_000, tokensOut: 3_000 });
+    expect(prepareTokens([step(0, { tokensIn: 0, tokensOut: 0 })], { policyKind: "openai" }).isEmpty).toBe(true);
+  });
+
+  it("marks the simulated learner's tokens as estimates (chart note and legend), and a real policy's as reported", () => {
+    const simulated = prepareTokens([step(1)], { policyKind: "simulated" });
+    expect(simulated.estimate).toMatch(/^estimated: the simulated learner counts tokens as characters ÷ 4/);
+    expect(simulated.series.map((s) => s.label)).toEqual(["prompt tokens (estimated)", "completion tokens (estimated)"]);
+    const reported = prepareTokens([step(1)], { policyKind: "openai" });
+    expect(reported.estimate).toBeNull();
+    expect(reported.series.map((s) => s.label)).toEqual(["prompt tokens", "completion tokens"]);
   });
 
   it("gives the slider each finished step once, ascending", () => {

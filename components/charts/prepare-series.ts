@@ -65,17 +65,27 @@ export function prepareInfraFailures(steps: readonly StepSeriesInput[]): LineCha
   };
 }
 
-/** Prompt and completion tokens per step. */
-export function prepareTokens(steps: readonly StepSeriesInput[]): LineChartData {
+/** What the simulated learner's token counts are (it has no tokenizer: server/policies/simulated/rollout.ts). */
+export const SIMULATED_TOKENS_ESTIMATE =
+  "estimated: the simulated learner counts tokens as characters ÷ 4 (its context, tool schemas included, per model turn; its replies), not with a tokenizer";
+
+/**
+ * Prompt and completion tokens per step. An OpenAI-compatible policy reports them (usage); the simulated learner's
+ * are estimates, and the chart says so.
+ */
+export function prepareTokens(steps: readonly StepSeriesInput[], { policyKind }: { policyKind: string }): LineChartData {
   const keys = ["tokensIn", "tokensOut"];
   const rows = rowsByStep(steps.map((s) => ({ step: s.step, values: { tokensIn: s.tokensIn, tokensOut: s.tokensOut } })), keys);
+  const isEstimate = policyKind === "simulated";
+  const suffix = isEstimate ? " (estimated)" : "";
   return {
     rows,
     series: [
-      { key: "tokensIn", label: "prompt tokens", color: METRIC_COLORS.tokensIn },
-      { key: "tokensOut", label: "completion tokens", color: METRIC_COLORS.tokensOut },
+      { key: "tokensIn", label: `prompt tokens${suffix}`, color: METRIC_COLORS.tokensIn },
+      { key: "tokensOut", label: `completion tokens${suffix}`, color: METRIC_COLORS.tokensOut },
     ],
     isEmpty: !rows.some((r) => (r.tokensIn ?? 0) > 0 || (r.tokensOut ?? 0) > 0),
+    estimate: isEstimate ? SIMULATED_TOKENS_ESTIMATE : null,
   };
 }
 

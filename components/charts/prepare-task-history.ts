@@ -40,11 +40,12 @@ export function prepareTaskHistory(runs: readonly TaskHistoryRun[]): TaskHistory
     color: runColor(i),
     pointCount: r.points.length,
   }));
-  const steps = [...new Set(withPoints.flatMap((r) => r.points.map((p) => p.stepIndex)))].sort((a, b) => a - b);
+  // Steps are shown 1-based, as everywhere in the UI (stepIndex 0 is step 1).
+  const steps = [...new Set(withPoints.flatMap((r) => r.points.map((p) => p.stepIndex + 1)))].sort((a, b) => a - b);
   const rows = steps.map((step) => {
     const row: TaskHistoryRow = { step } as TaskHistoryRow;
     withPoints.forEach((r, i) => {
-      const point = r.points.find((p) => p.stepIndex === step);
+      const point = r.points.find((p) => p.stepIndex + 1 === step);
       row[`run_${i}`] = point && Number.isFinite(point.mean) ? point.mean : null;
     });
     return row;

@@ -9,8 +9,8 @@ describe("prepareTrainerMetrics", () => {
     ]);
     expect(chart.names).toEqual(["loss", "lr"]);
     expect(chart.rows).toEqual([
-      { step: 0, "m:loss": 1.5, "m:lr": 0.1 },
-      { step: 1, "m:loss": 1.2, "m:lr": null },
+      { step: 1, "m:loss": 1.5, "m:lr": 0.1 },
+      { step: 2, "m:loss": 1.2, "m:lr": null },
     ]);
     expect(chart.isEmpty).toBe(false);
     expect(prepareTrainerMetrics([]).isEmpty).toBe(true);

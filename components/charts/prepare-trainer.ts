@@ -14,7 +14,8 @@ export function prepareTrainerMetrics(points: readonly TrainerMetricsInput[]): L
   const series: SeriesSpec[] = names.map((name) => ({ key: `m:${name}`, label: name, color: RUN_COLORS[[...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % RUN_COLORS.length]! }));
   const keys = series.map((s) => s.key);
   const rows = rowsByStep(
-    points.map((p) => ({ step: p.stepIndex, values: Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [`m:${k}`, v])) })),
+    // 1-based steps, as everywhere in the UI.
+    points.map((p) => ({ step: p.stepIndex + 1, values: Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [`m:${k}`, v])) })),
     keys,
     false,
   );

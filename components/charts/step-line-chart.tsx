@@ -1,7 +1,8 @@
 "use client";
 // Lines over steps (or epochs): one per series, solid or dashed, gaps where a value is missing.
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick } from "./chart-card";
+import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick, TOOLTIP_STYLE } from "./chart-card";
+import { FRAME_COLORS } from "./colors";
 import type { LineChartData } from "./prepare-common";
 
 export interface StepLineChartProps {
@@ -31,12 +32,12 @@ export function StepLineChart({ data, xKey = "step", xLabel = "step", yLabel, yD
       <Tooltip
         formatter={(v) => (typeof v === "number" ? (valueFormat ? valueFormat(v) : formatTick(v)) : "—")}
         labelFormatter={(x) => `${xLabel} ${x}`}
-        contentStyle={{ fontSize: 12 }}
+        {...TOOLTIP_STYLE}
       />
       {yLines.map((l) => (
         <ReferenceLine key={l.label} y={l.y} stroke={l.color} strokeDasharray="6 3" label={{ value: l.label, position: "insideTopRight", fontSize: 11, fill: l.color }} />
       ))}
-      {xMarker !== null ? <ReferenceLine x={xMarker} stroke="#98a2b3" strokeDasharray="2 2" /> : null}
+      {xMarker !== null ? <ReferenceLine x={xMarker} stroke={FRAME_COLORS.marker} strokeDasharray="2 2" /> : null}
       {data.series.map((s) => (
         <Line
           key={s.key}

@@ -3,7 +3,7 @@
 // the bound r̄(1 − r̄), with the α lines.
 import { CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import { METRIC_COLORS } from "./colors";
-import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick, lineLabel } from "./chart-card";
+import { AXIS_TICK, GRID_STROKE, axisLabel, formatTick, lineLabel, TOOLTIP_STYLE } from "./chart-card";
 import type { ScatterData, ThresholdLine } from "./prepare-distribution";
 
 export function TaskScatterChart({ data, lines = [], maxVariance = 0.25 }: { data: ScatterData; lines?: ThresholdLine[]; maxVariance?: number }) {
@@ -15,7 +15,7 @@ export function TaskScatterChart({ data, lines = [], maxVariance = 0.25 }: { dat
       <Tooltip
         cursor={{ strokeDasharray: "3 3" }}
         formatter={(v, name) => [typeof v === "number" ? v.toFixed(3) : String(v), name === "y" ? "variance" : name === "x" ? "r̄" : String(name)]}
-        contentStyle={{ fontSize: 12 }}
+        {...TOOLTIP_STYLE}
       />
       <Line data={data.bound} dataKey="y" name="bound r̄(1 − r̄)" stroke={METRIC_COLORS.bound} strokeDasharray="5 4" dot={false} isAnimationActive={false} legendType="none" tooltipType="none" />
       {lines.map((l, i) => (

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI, type FakeScript } from "../../test/fake-openai-server";
-import { backoffMs, createLlmClient, LlmError, MAX_RETRY_AFTER_MS, parseRetryAfter, type LlmEndpoint, type RetryInfo } from "./client";
+import { backoffMs, createLlmClient, LlmError, MAX_RETRY_AFTER_MS, parseRetryAfter, requestJson, type LlmEndpoint, type RetryInfo } from "./client";
 
 const servers: FakeOpenAI[] = [];
 afterEach(async () => {
@@ -295,5 +295,24 @@ describe("createLlmClient: the keep-alive transport", () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe("requestJson", () => {
+  const messages = [
+    { role: "system" as const, content: "be brief" },
+    { role: "user" as const, content: 'quote " and \u2028 and ünïcode' },
+    { role: "assistant" as const, content: null, tool_calls: [{ id: "c1", type: "function" as const, function: { name: "ls", arguments: '{"a": 1}' } }] },
+    { role: "tool" as const, tool_call_id: "c1", content: "x" },
+  ];
+  const tools = [{ type: "function" as const, function: { name: "ls", description: "list", parameters: { type: "object", properties: {} } } }];
+
+  it("sends the same body whether the caller hands messages and tools over serialised or not", () => {
+    const plain = JSON.parse(requestJson("m", { messages, tools, temperature: 0.7, seed: 3, maxTokens: 16 }));
+    const prepared = JSON.parse(requestJson("m", { messages, tools, temperature: 0.7, seed: 3, maxTokens: 16, messagesJson: JSON.stringify(messages), toolsJson: JSON.stringify(tools) }));
+    expect(prepared).toEqual(plain);
+    expect(plain).toEqual({ model: "m", messages, tools, temperature: 0.7, seed: 3, max_tokens: 16, stream: false });
+    // No tools: no tools key (some servers reject an empty list).
+    expect(JSON.parse(requestJson("m", { messages, tools: [], toolsJson: "[]" }))).toEqual({ model: "m", messages, stream: false });
   });
 });

@@ -30,7 +30,8 @@ export class TransportAbortError extends Error {
 }
 
 export interface JsonTransport {
-  request(options: { method: "GET" | "POST"; path: string; body?: unknown; signal: AbortSignal }): Promise<HttpReply>;
+  /** `json`: the request body, already serialised (the caller builds it once for all attempts) */
+  request(options: { method: "GET" | "POST"; path: string; json?: string; signal: AbortSignal }): Promise<HttpReply>;
   close(): void;
 }
 
@@ -90,8 +91,8 @@ export function createJsonTransport({ baseUrl, headers }: { baseUrl: string; hea
   }
 
   return {
-    async request({ method, path, body, signal }) {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
+    async request({ method, path, json, signal }) {
+      const payload = json === undefined ? undefined : Buffer.from(json, "utf8");
       const first = await once(method, path, payload, signal);
       if (!first.isReusedSocketReset) return first;
       const second = await once(method, path, payload, signal);

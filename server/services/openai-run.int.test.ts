@@ -126,6 +126,6 @@ describe("an openai-policy run against a scripted model", () => {
     });
     expect(await waitForRunStatus(db, run.id, ["paused", "completed", "failed"], 120_000)).toBe("paused");
     const paused = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { statusReason: true } });
-    expect(paused.statusReason).toMatch(/8 of 8 rollouts of step 0 failed for infrastructure reasons/);
+    expect(paused.statusReason).toMatch(/8 of 8 rollouts of step 1 failed for infrastructure reasons/);
   });
 });

@@ -3,6 +3,7 @@
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { OpenAIPolicy } from "../policies/openai/agent";
+import { Semaphore } from "../policies/openai/semaphore";
 import { SimulatedLearner } from "../policies/simulated";
 import type { Policy } from "../policies/types";
 import type { TRunConfig } from "../rods/config";
@@ -45,19 +46,30 @@ export async function policyForEvaluation({ db, runId, stepIndex, config }: { db
   const key = `${runId}:eval`;
   let policy = openAIPolicies.get(key);
   if (!policy) {
-    policy = new OpenAIPolicy(config.policy, { systemPrompt: config.policy.systemPrompt ?? null });
+    policy = new OpenAIPolicy(config.policy, { systemPrompt: config.policy.systemPrompt ?? null, semaphore: runSemaphore(runId, config.policy.concurrency) });
     openAIPolicies.set(key, policy);
   }
   return policy;
 }
 
-// One OpenAI policy per run and worker, so its concurrency limit is shared by all rollouts of the run here.
+// One OpenAI policy per run and worker, so its concurrency limit is shared by all rollouts of the run here; the
+// held-out evaluation's policy takes its slots from the same limit, as it talks to the same server.
 const openAIPolicies = new Map<string, OpenAIPolicy>();
+const runSemaphores = new Map<string, Semaphore>();
+function runSemaphore(runId: string, concurrency: number): Semaphore {
+  let semaphore = runSemaphores.get(runId);
+  if (!semaphore) {
+    semaphore = new Semaphore(concurrency);
+    runSemaphores.set(runId, semaphore);
+  }
+  return semaphore;
+}
 function openAIPolicyFor(runId: string, config: TRunConfig): OpenAIPolicy {
   if (config.policy.kind !== "openai") throw new Error("not an openai policy");
   let policy = openAIPolicies.get(runId);
   if (!policy) {
-    policy = new OpenAIPolicy(config.policy, config.policy.systemPrompt ? { systemPrompt: config.policy.systemPrompt } : {});
+    const semaphore = runSemaphore(runId, config.policy.concurrency);
+    policy = new OpenAIPolicy(config.policy, config.policy.systemPrompt ? { systemPrompt: config.policy.systemPrompt, semaphore } : { semaphore });
     openAIPolicies.set(runId, policy);
   }
   return policy;

@@ -14,11 +14,6 @@ export async function isRunBudgetSpent({ db, runId, config, stepsDone }: { db: D
   return isBudgetReached(config, { steps: stepsDone, rollouts });
 }
 
-/** Steps a run is expected to take: the epoch plan, capped by the step budget. */
-export function plannedTotalSteps(config: TRunConfig, byEpochs: number): number {
-  return config.budgetSteps == null ? byEpochs : Math.min(byEpochs, config.budgetSteps);
-}
-
 /** Removes planned steps that never started once the budget ended the run, and records the real step count. */
 export async function releaseUnstartedSteps({ db, runId, stepsDone }: { db: Db; runId: string; stepsDone: number }) {
   await db.step.deleteMany({ where: { runId, status: "pending", index: { gte: stepsDone } } });

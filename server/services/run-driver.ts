@@ -4,9 +4,9 @@
 import type { Db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { planInjection, planRetirements, pruneOverPMax, epochOrder, batchesOf, fullBatchesOf } from "../rods/buffer";
+import { planInjection, planRetirements, pruneOverPMax } from "../rods/buffer";
 import { modeFlags, type TRunConfig } from "../rods/config";
-import { isEvalEpoch } from "../rods/schedule";
+import { canEvaluateEarly, isEvalEpoch, isPoolFrozenAfter } from "../rods/schedule";
 import { selectSeeds } from "../rods/seeds";
 import { groupStats, regionOf, rewardOf as trainingReward, stepAggregates } from "../rods/stats";
 import { createRng, hashSeed } from "../rods/random";
@@ -14,9 +14,11 @@ import { updatePolicyAfterStep } from "./policy-store";
 import { holdForReview } from "./review-gate";
 import { startNextStudyRun } from "./study-service";
 import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service";
-import { canRollAhead, claimNextStep } from "./roll-ahead";
+import { claimStepsAhead, canRollAhead, ROLL_AHEAD_STEPS } from "./roll-ahead";
+import { epochBatches, nextEpochSteps } from "./epoch-ahead";
 import { isEpochWaitingForSynthesis } from "./epoch-gate";
-import { isRunBudgetSpent, plannedTotalSteps, releaseUnstartedSteps } from "./run-budget";
+import { isRunBudgetSpent, releaseUnstartedSteps } from "./run-budget";
+import { plannedTotalNow } from "./step-plan-service";
 
 type Tx = Prisma.TransactionClient;
 
@@ -34,10 +36,12 @@ async function lockRun(tx: Tx, runId: string) {
 }
 
 export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; runId: string }): Promise<TickOutcome> {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, currentEpoch: true, currentStep: true } });
+  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, currentEpoch: true, currentStep: true, startedAt: true } });
   if (!run || (run.status !== "queued" && run.status !== "running")) return "idle";
   const config = run.config as unknown as TRunConfig;
-  if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
+  if (run.status === "queued") await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: run.startedAt ?? new Date() } });
+  // A run paused before its first tick is resumed as running: it starts now.
+  else if (!run.startedAt) await db.run.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: new Date() } });
 
   if (run.currentEpoch >= config.epochs || (await isRunBudgetSpent({ db, runId, config, stepsDone: run.currentStep }))) {
     if ((await trainerGate({ db, runId, config, stepIndex: null })) === "wait") return "waiting";
@@ -46,7 +50,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
 
   const steps = await db.step.findMany({
     where: { runId, epoch: run.currentEpoch },
-    select: { index: true, status: true, taskIds: true, rollingSince: true, finishedAt: true },
+    select: { index: true, epoch: true, status: true, taskIds: true, rollingSince: true, finishedAt: true },
     orderBy: { index: "asc" },
   });
   if (steps.length === 0) {
@@ -67,17 +71,19 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
     const flipped = await db.step.updateMany({ where: { runId, index: step.index, status: "pending" }, data: { status: "rolling", rollingSince: new Date() } });
     // A trainer-driven run's step is claimed and rolled out by its trainer (trainer-run-service); RODS sends nothing.
     if (config.rollouts !== "trainer") {
-      if (flipped.count === 1) await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
-      await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+      if (flipped.count === 1) await startStep({ jobs, runId, config, step, epochSteps: steps });
+      await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index, epochSteps: steps });
     }
     return "waiting";
   }
   const complete = await completedGroups({ db, runId, stepIndex: step.index, k: config.k });
   if (complete.size < step.taskIds.length) {
     if (config.rollouts === "trainer") return "waiting";
-    await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index });
+    await rollAhead({ db, jobs, runId, config, epoch: run.currentEpoch, stepIndex: step.index, epochSteps: steps });
     // A step rolled ahead waited behind the previous one: its clock starts when that one finished.
-    const previousFinished = steps.find((s) => s.index === step.index - 1)?.finishedAt?.getTime() ?? 0;
+    // (The previous step may be the last of the previous epoch, when this one was planned and rolled ahead early.)
+    const previous = steps.find((s) => s.index === step.index - 1) ?? (step.index > 0 ? await db.step.findUnique({ where: { runId_index: { runId, index: step.index - 1 } }, select: { finishedAt: true } }) : null);
+    const previousFinished = previous?.finishedAt?.getTime() ?? 0;
     const age = (Date.now() - Math.max(step.rollingSince?.getTime() ?? 0, previousFinished)) / 1000;
     if (age > RESEND_AFTER_SECONDS) {
       await db.step.update({ where: { runId_index: { runId, index: step.index } }, data: { rollingSince: new Date() } });
@@ -89,13 +95,27 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
   return "advanced";
 }
 
-/** Queues the next step's groups early when the method allows it (see roll-ahead.ts). */
-async function rollAhead({ db, jobs, runId, config, epoch, stepIndex }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number }) {
-  if (!canRollAhead(config, stepIndex + 1)) return;
+type EpochStep = { index: number; epoch: number; status: string; taskIds: string[] };
+
+/** Queues the next steps' groups early when the method allows it (see roll-ahead.ts), across a frozen epoch boundary. */
+async function rollAhead({ db, jobs, runId, config, epoch, stepIndex, epochSteps }: { db: Db; jobs: JobSender; runId: string; config: TRunConfig; epoch: number; stepIndex: number; epochSteps: EpochStep[] }) {
+  let steps = epochSteps;
+  const last = epochSteps.at(-1);
+  if (last && stepIndex + ROLL_AHEAD_STEPS > last.index && epoch + 1 < config.epochs && canRollAhead(config, last.index + 1) && isPoolFrozenAfter(config, epoch)) {
+    steps = [...epochSteps, ...(await nextEpochSteps({ db, runId, config, epoch, firstIndex: last.index + 1 }))];
+  }
   // An external trainer's lag rule holds for steps rolled ahead too.
-  if (!(await trainerAllows({ db, runId, config, stepIndex: stepIndex + 1 }))) return;
-  const next = await claimNextStep({ db, runId, epoch, stepIndex });
-  if (next) await sendGroups({ jobs, runId, stepIndex: next.index, taskIds: next.taskIds, config });
+  const claimed = await claimStepsAhead({ db, runId, config, stepIndex, epochSteps: steps, allows: (index) => trainerAllows({ db, runId, config, stepIndex: index }) });
+  for (const next of claimed) await startStep({ jobs, runId, config, step: next, epochSteps: steps });
+}
+
+/** Sends a step's groups once it is marked rolling; with an epoch's last step, an evaluation that may run beside it. */
+async function startStep({ jobs, runId, config, step, epochSteps }: { jobs: JobSender; runId: string; config: TRunConfig; step: EpochStep; epochSteps: EpochStep[] }) {
+  await sendGroups({ jobs, runId, stepIndex: step.index, taskIds: step.taskIds, config });
+  const isLastOfEpoch = !epochSteps.some((s) => s.epoch === step.epoch && s.index > step.index);
+  if (isLastOfEpoch && canEvaluateEarly(config) && isEvalEpoch({ epoch: step.epoch + 1, epochs: config.epochs, evalEveryEpochs: config.evalEveryEpochs })) {
+    await jobs.send(JOBS.evaluate, { runId, stepIndex: step.index + 1, epoch: step.epoch + 1 }, { singletonKey: `${runId}:${step.index + 1}` });
+  }
 }
 
 function groupExpirySeconds(config: TRunConfig): number {
@@ -121,17 +141,12 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
     const run = await lockRun(tx, runId);
     const existing = await tx.step.count({ where: { runId, epoch: run.currentEpoch } });
     if (existing > 0) return false;
-    const active = await tx.poolEntry.findMany({ where: { runId, state: "active" }, select: { taskId: true }, orderBy: { taskId: "asc" } });
-    const order = epochOrder({ taskIds: active.map((a) => a.taskId), epoch: run.currentEpoch, runSeed: config.seed });
-    // A budgeted run compares by steps: full batches make equal steps equal rollouts across modes.
-    const isBudgeted = config.budgetSteps != null || config.budgetRollouts != null;
-    const batches = isBudgeted ? fullBatchesOf(order, config.batchSize) : batchesOf(order, config.batchSize);
+    const batches = await epochBatches({ tx, runId, config, epoch: run.currentEpoch });
     await tx.step.createMany({
       data: batches.map((taskIds, i) => ({ runId, index: run.currentStep + i, epoch: run.currentEpoch, stepInEpoch: i, taskIds })),
       skipDuplicates: true,
     });
-    const done = await tx.step.count({ where: { runId, status: "done" } });
-    await tx.run.update({ where: { id: runId }, data: { totalSteps: plannedTotalSteps(config, done + batches.length * (config.epochs - run.currentEpoch)) } });
+    await tx.run.update({ where: { id: runId }, data: { totalSteps: await plannedTotalNow({ tx, runId, config, epoch: run.currentEpoch }) } });
     return run.currentEpoch === 0;
   });
   if (isFirst) await jobs.send(JOBS.evaluate, { runId, stepIndex: 0, epoch: 0 }, { singletonKey: `${runId}:0` });
@@ -276,7 +291,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           currentStep: stepIndex + 1,
           policyVersion: newVersion,
           ...(isInfraHeavy
-            ? { status: "paused", statusReason: `Paused: ${infraFailures} of ${rollouts.length} rollouts of step ${stepIndex} failed for infrastructure reasons (see the trajectories). Resume when the policy server is healthy.` }
+            ? { status: "paused", statusReason: `Paused: ${infraFailures} of ${rollouts.length} rollouts of step ${stepIndex + 1} failed for infrastructure reasons (see the trajectories). Resume when the policy server is healthy.` }
             : {}),
         },
       });

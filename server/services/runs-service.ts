@@ -2,7 +2,7 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
-import { plannedTotalSteps } from "./run-budget";
+import { initialStepPlan } from "./step-plan-service";
 import { startNextStudyRun } from "./study-service";
 import { isPlainObject, ZRunConfig, type TRunConfig } from "../rods/config";
 import { keyEnvProblem, redactConfigUrls } from "../rods/endpoint";
@@ -104,7 +104,7 @@ export async function planRun({ db, config }: { db: Db; config: TRunConfig }) {
   if (!dataset) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" does not exist; import it first (npm run rods -- import <dir>).`);
   const seeds = await seedTaskIds({ db, datasetId: dataset.id, limit: config.limitSeeds });
   if (seeds.length === 0) throw new AppError("PRECONDITION_FAILED", `Dataset "${config.datasetName}" has no train tasks to start from.`);
-  const totalSteps = plannedTotalSteps(config, Math.ceil(seeds.length / config.batchSize) * config.epochs);
+  const totalSteps = initialStepPlan({ config, seeds: seeds.length }).total;
   return { dataset, seeds, totalSteps, rollouts: plannedRollouts({ totalSteps, batchSize: config.batchSize, k: config.k, seeds: seeds.length }) };
 }
 

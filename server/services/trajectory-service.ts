@@ -121,15 +121,17 @@ export async function getRollout({ db, runId, taskId, stepIndex, sample }: { db:
       latencyMs: true,
       infraError: true,
       createdAt: true,
-      run: { select: { name: true } },
+      run: { select: { name: true, config: true } },
     },
   });
-  if (!row) throw new AppError("NOT_FOUND", `No rollout ${sample} of this task at step ${stepIndex} of that run; pick one from the lists.`);
+  if (!row) throw new AppError("NOT_FOUND", `No rollout ${sample} of this task at step ${stepIndex + 1} of that run; pick one from the lists.`);
   const turns = z.array(ZTurnResult).safeParse(row.turnResults ?? []);
   const { messages, turnResults: _raw, run, ...rest } = row;
   return {
     ...rest,
     runName: run.name,
+    /** the simulated learner estimates its tokens (characters ÷ 4); OpenAI-compatible servers report them */
+    areTokensEstimated: (run.config as { policy?: { kind?: string } } | null)?.policy?.kind === "simulated",
     entries: toTrajectoryEntries(messages),
     turnResults: turns.success ? turns.data.map((t) => ({ stateOk: t.stateOk, execOk: t.execOk, reason: t.reason ?? null })) : [],
   };

@@ -159,9 +159,9 @@ export function SynthesisCharts({ runId, isLive, refetchMs }: LiveProps) {
   );
 }
 
-export function InfraCharts({ steps }: { steps: SeriesRows }) {
+export function InfraCharts({ steps, policyKind }: { steps: SeriesRows; policyKind: string }) {
   const infra = prepareInfraFailures(steps);
-  const tokens = prepareTokens(steps);
+  const tokens = prepareTokens(steps, { policyKind });
   const rollouts = steps.reduce((n, s) => n + s.numRollouts, 0);
   return (
     <>
@@ -182,11 +182,12 @@ export function InfraCharts({ steps }: { steps: SeriesRows }) {
         </ChartCard>
         <ChartCard
           title="Tokens per step"
-          subtitle="prompt and completion tokens reported by the policy"
+          subtitle={tokens.estimate ? "prompt and completion tokens of the policy's rollouts" : "prompt and completion tokens reported by the policy"}
+          estimate={tokens.estimate}
           summary={`${tokens.rows.length} steps; ${Math.round(steps.reduce((n, s) => n + s.tokensIn + s.tokensOut, 0) / 1000)}k tokens in all.`}
           isEmpty={tokens.isEmpty}
           emptyTitle="No tokens reported"
-          emptyText="The simulated learner uses no tokens; OpenAI-compatible policies report them."
+          emptyText="OpenAI-compatible policies report their tokens; the simulated learner estimates them."
           legend={tokens.series}
           testId="chart-tokens"
         >

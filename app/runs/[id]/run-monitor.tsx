@@ -1,11 +1,15 @@
 "use client";
 // The live monitor of one run: header (status, progress, ETA, settings) and every chart. While the run is queued
-// or running, the cheap queries (header, series, newest step) refresh every 2.5 s and the rest every 10 s.
-import { useQuery } from "@tanstack/react-query";
+// or running, the cheap queries (header, series, newest step) refresh every 2.5 s and the rest every 10 s; when it
+// stops being live (finished, paused, failed) every query of the page is fetched once more, so the final evaluation
+// and the last synthesis and pool changes show without a reload.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
+import { useEffect, useRef } from "react";
 import { formatDuration, formatShare } from "@/components/charts/format";
 import { lastValue } from "@/components/charts/prepare-common";
+import { prepareHeldOut } from "@/components/charts/prepare-held-out";
 import { prepareTrainingSignals } from "@/components/charts/prepare-series";
 import { useTRPC } from "@/components/trpc-provider";
 import { ErrorState, Loading } from "@/components/ui/states";
@@ -18,11 +22,13 @@ import { ReviewGateBanner } from "./review-gate-banner";
 import { RunExports } from "./run-exports";
 import { RunEventLog, RunManage, RunNotes, RunTimes } from "./run-manage";
 import { StepDistribution } from "./step-distribution";
+import { StepPlanNote, type StepPlan } from "./step-plan";
 import { SynthesisCost } from "./synthesis-cost";
 import { TrainingCharts } from "./training-charts";
 
 type Header = inferRouterOutputs<AppRouter>["runs"]["get"];
 export type SeriesRows = inferRouterOutputs<AppRouter>["runs"]["series"];
+type HeldOutRows = inferRouterOutputs<AppRouter>["runs"]["heldOut"];
 
 const FAST_MS = 2_500;
 const SLOW_MS = 10_000;
@@ -36,6 +42,17 @@ export function RunMonitor({ runId }: { runId: string }) {
   });
   const isLive = header.data?.isLive ?? false;
   const series = useQuery({ ...trpc.runs.series.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? FAST_MS : false });
+  const plan = useQuery({ ...trpc.runs.stepPlan.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? FAST_MS : false });
+  // The same query as the held-out chart's (one request): the newest score is a figure of the summary too.
+  const heldOut = useQuery({ ...trpc.runs.heldOut.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? SLOW_MS : false });
+  const queryClient = useQueryClient();
+  const wasLive = useRef<boolean | null>(null);
+  useEffect(() => {
+    if (!header.isSuccess) return;
+    // Slow queries polled last up to 10 s before the run stopped; the final evaluation is written just before.
+    if (wasLive.current === true && !isLive) void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+    wasLive.current = isLive;
+  }, [header.isSuccess, isLive, queryClient, trpc]);
 
   if (header.isPending) return <Loading label="Loading the run…" />;
   if (header.isError) {
@@ -77,7 +94,7 @@ export function RunMonitor({ runId }: { runId: string }) {
       ) : null}
       {run.config.rollouts === "trainer" && isLive ? <TrainerDrivenBanner runId={runId} /> : null}
       {run.error ? <ErrorState title="The run failed" message={run.error} /> : null}
-      <RunSummary run={run} steps={steps} />
+      <RunSummary run={run} steps={steps} plan={plan.data} heldOut={heldOut.data} />
       {series.isError ? (
         <ErrorState title="Could not load the run's steps" message={series.error.message} onRetry={() => void series.refetch()} />
       ) : series.isPending ? (
@@ -89,13 +106,13 @@ export function RunMonitor({ runId }: { runId: string }) {
               No step has finished yet{run.status === "queued" ? ": the run is queued" : ""}. The charts fill in as steps complete.
             </div>
           ) : null}
-          <StepDistribution runId={runId} steps={steps} thresholds={run.thresholds} isLive={isLive} />
+          <StepDistribution runId={runId} steps={steps} thresholds={run.thresholds} isLive={isLive} totalSteps={plan.data?.total ?? run.progress.totalSteps} />
           <TrainingCharts runId={runId} steps={steps} isLive={isLive} refetchMs={SLOW_MS} />
           {run.config.trainer === "external" ? <TrainerCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} /> : null}
           <BufferCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
           <SynthesisCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
           <SynthesisCost runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
-          <InfraCharts steps={steps} />
+          <InfraCharts steps={steps} policyKind={run.config.policy.kind} />
         </>
       )}
       <RunEventLog runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
@@ -105,19 +122,23 @@ export function RunMonitor({ runId }: { runId: string }) {
   );
 }
 
-function RunSummary({ run, steps }: { run: Header; steps: SeriesRows }) {
+function RunSummary({ run, steps, plan, heldOut }: { run: Header; steps: SeriesRows; plan: StepPlan | undefined; heldOut: HeldOutRows | undefined }) {
   const { progress, eta } = run;
+  const held = prepareHeldOut(heldOut ?? []);
+  // Planned against done from the step plan (the same rule as the stored total, with its changes explained).
+  const done = plan?.stepsDone ?? progress.stepsDone;
+  const total = plan?.total ?? progress.totalSteps;
   const signals = prepareTrainingSignals(steps);
   const epochShown = Math.min(progress.epochsDone + (run.status === "completed" ? 0 : 1), progress.epochs);
   return (
     <div className={styles.summary}>
       <section className="card" aria-label="Progress">
-        <ProgressBar done={progress.stepsDone} total={progress.totalSteps} label="Run progress" />
+        <ProgressBar done={done} total={total} label="Run progress" />
         <dl className={styles.figures}>
           <div>
-            <dt>Steps done</dt>
+            <dt>Steps done of planned</dt>
             <dd data-testid="steps-done">
-              {progress.stepsDone} / {progress.totalSteps ?? "?"}
+              {done} of {total ?? "?"}
             </dd>
           </div>
           <div>
@@ -135,6 +156,18 @@ function RunSummary({ run, steps }: { run: Header; steps: SeriesRows }) {
             <dd>{formatDuration(eta.meanStepSeconds)}</dd>
           </div>
           <div>
+            <dt>{run.status === "completed" ? "Final held-out success" : "Held-out success"}</dt>
+            <dd data-testid="held-out-latest">
+              {held.latest ? (
+                <>
+                  {formatShare(held.latest.score, 1)} <span className={styles.small}>{held.latest.step === 0 ? "before training" : `after step ${held.latest.step}`}</span>
+                </>
+              ) : (
+                "not evaluated yet"
+              )}
+            </dd>
+          </div>
+          <div>
             <dt>Informative fraction now</dt>
             <dd>{formatShare(lastValue(signals.rows, "informativeFraction"))}</dd>
           </div>
@@ -145,6 +178,7 @@ function RunSummary({ run, steps }: { run: Header; steps: SeriesRows }) {
             </dd>
           </div>
         </dl>
+        {plan ? <StepPlanNote plan={plan} /> : null}
       </section>
       <section className="card" aria-label="Settings">
         <dl className={styles.settings}>

@@ -26,7 +26,20 @@ interface Thresholds {
   driftHigh: number;
 }
 
-export function StepDistribution({ runId, steps, thresholds, isLive }: { runId: string; steps: SeriesRows; thresholds: Thresholds; isLive: boolean }) {
+export function StepDistribution({
+  runId,
+  steps,
+  thresholds,
+  isLive,
+  totalSteps,
+}: {
+  runId: string;
+  steps: SeriesRows;
+  thresholds: Thresholds;
+  isLive: boolean;
+  /** the planned total, so the slider says "step 6 of 30" as the header does */
+  totalSteps: number | null;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const stops = useMemo(() => sliderSteps(steps), [steps]);
@@ -96,7 +109,7 @@ export function StepDistribution({ runId, steps, thresholds, isLive }: { runId: 
           }}
         />
         <span className={styles.stepLabel} data-testid="slider-step" aria-live="polite">
-          {current === null ? "—" : `step ${current} of ${stops.at(-1)}`}
+          {current === null ? "—" : `step ${current} of ${totalSteps ?? stops.at(-1)}`}
         </span>
         <label className={styles.small}>
           <input type="checkbox" checked={chosen === null} onChange={(e) => setChosen(e.target.checked ? null : current)} /> follow the newest step

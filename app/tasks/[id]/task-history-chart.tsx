@@ -2,6 +2,7 @@
 // r̄ of this task over steps, one line per run (render only; the shaping is prepareTaskHistory's).
 import { useQuery } from "@tanstack/react-query";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { AXIS_TICK, GRID_STROKE, TOOLTIP_STYLE } from "@/components/charts/chart-card";
 import { prepareTaskHistory } from "@/components/charts/prepare-task-history";
 import { useTRPC } from "@/components/trpc-provider";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
@@ -34,10 +35,10 @@ function Chart({ runs }: { runs: Parameters<typeof prepareTaskHistory>[0] }) {
       <div style={{ width: "100%", height: 260 }}>
         <ResponsiveContainer>
           <LineChart data={chart.rows} margin={{ top: 8, right: 16, bottom: 18, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e4e7ec" />
-            <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} label={{ value: "step", position: "insideBottom", offset: -10 }} />
-            <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={72} label={{ value: "r̄ (0–1)", angle: -90, position: "insideLeft", offset: 18, style: { textAnchor: "middle" } }} />
-            <Tooltip formatter={(v) => (typeof v === "number" ? v.toFixed(3) : String(v))} labelFormatter={(step) => `step ${step}`} />
+            <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} />
+            <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} allowDecimals={false} tick={AXIS_TICK} label={{ value: "step", position: "insideBottom", offset: -10, style: { fill: AXIS_TICK.fill } }} />
+            <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={72} tick={AXIS_TICK} label={{ value: "r̄ (0–1)", angle: -90, position: "insideLeft", offset: 18, style: { textAnchor: "middle", fill: AXIS_TICK.fill } }} />
+            <Tooltip formatter={(v) => (typeof v === "number" ? v.toFixed(3) : String(v))} labelFormatter={(step) => `step ${step}`} {...TOOLTIP_STYLE} />
             <Legend verticalAlign="top" />
             {chart.series.map((s) => (
               <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={s.pointCount < 30} connectNulls isAnimationActive={false} />

@@ -23,9 +23,9 @@ function NodeLabel({ node, isCurrent = false }: { node: Node; isCurrent?: boolea
       {node.reviewState !== "none" ? <span className={`chip${node.reviewState === "rejected" ? " warn" : node.reviewState === "approved" ? " ok" : ""}`}>{node.reviewState}</span> : null}
       {node.latest ? (
         <>
-          <RegionChip region={node.latest.region} title={`${node.latest.runName}, step ${node.latest.stepIndex}`} />
+          <RegionChip region={node.latest.region} title={`${node.latest.runName}, step ${node.latest.stepIndex + 1}`} />
           <span className="muted" style={{ fontSize: 12 }}>
-            r̄ {node.latest.mean.toFixed(2)} at step {node.latest.stepIndex} of {node.latest.runName}
+            r̄ {node.latest.mean.toFixed(2)} at step {node.latest.stepIndex + 1} of {node.latest.runName}
           </span>
         </>
       ) : (

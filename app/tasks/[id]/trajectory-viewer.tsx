@@ -164,7 +164,7 @@ export function TrajectoryViewer({ taskId }: { taskId: string }) {
               >
                 {run.steps.map((s) => (
                   <option key={s.stepIndex} value={s.stepIndex}>
-                    step {s.stepIndex} · {s.rollouts} rollouts · mean {s.meanReward === null ? "–" : s.meanReward.toFixed(2)}
+                    step {s.stepIndex + 1} · {s.rollouts} rollouts · mean {s.meanReward === null ? "–" : s.meanReward.toFixed(2)}
                     {s.infraFailures ? ` · ${s.infraFailures} infra failures` : ""}
                   </option>
                 ))}
@@ -205,8 +205,8 @@ export function TrajectoryViewer({ taskId }: { taskId: string }) {
                   </>
                 )}
                 <span className="chip">policy v{rollout.data.policyVersion}</span>
-                <span className="chip">
-                  tokens {rollout.data.tokensIn} in / {rollout.data.tokensOut} out
+                <span className="chip" title={rollout.data.areTokensEstimated ? "the simulated learner counts tokens as characters ÷ 4, not with a tokenizer" : undefined}>
+                  tokens {rollout.data.tokensIn} in / {rollout.data.tokensOut} out{rollout.data.areTokensEstimated ? " (estimated)" : ""}
                 </span>
                 <span className="chip">{rollout.data.latencyMs} ms</span>
               </div>

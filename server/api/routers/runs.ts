@@ -17,6 +17,7 @@ import {
 import { getRunCosts, MAX_COST_RUNS } from "../../services/cost-service";
 import { getRunCloneConfig } from "../../services/run-clone-service";
 import { listRunEvents } from "../../services/run-events-service";
+import { getRunStepPlan } from "../../services/step-plan-service";
 import { deleteRun, getRunDeleteImpact } from "../../services/run-delete-service";
 import { listRunTags, setRunArchived, updateRunNotes } from "../../services/run-notes-service";
 import { ZRunNotesUpdate, ZRunTag } from "../../rods/run-notes";
@@ -47,6 +48,8 @@ export const runsRouter = createTRPCRouter({
   tags: publicProcedure.query(({ ctx }) => listRunTags({ db: ctx.db })),
   get: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunHeader({ db: ctx.db, runId: input.id })),
   series: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunSeries({ db: ctx.db, runId: input.id })),
+  /** steps planned against done, and why the total moved */
+  stepPlan: publicProcedure.input(ZRunId).query(({ ctx, input }) => getRunStepPlan({ db: ctx.db, runId: input.id })),
   distribution: publicProcedure
     .input(ZRunId.extend({ stepIndex: z.number().int().min(0).max(2 ** 31 - 1).optional(), bins: ZBins }))
     .query(({ ctx, input }) => getStepDistribution({ db: ctx.db, runId: input.id, stepIndex: input.stepIndex, bins: input.bins })),

@@ -16,7 +16,7 @@
 // a request rejected for exceeding the model's context ends the rollout like the step limit (a policy failure,
 // scored); an abort by the caller throws LlmError("aborted").
 import { createBfclEnvironment, errorResult, toolsForTurn, type BfclEnvironment } from "../../envs/bfcl/bfcl-env";
-import type { CallResult, ToolCall } from "../../envs/types";
+import type { CallResult, OpenAITool, ToolCall } from "../../envs/types";
 import { createLlmClient, LlmError, type ChatToolCall, type LlmClient } from "../../llm/client";
 import type { TPolicyConfig } from "../../rods/config";
 import type { ChatMessage, Policy, RolloutOptions, RolloutResult, RolloutTask } from "../types";
@@ -54,6 +54,8 @@ export interface OpenAIPolicyOptions {
   client?: LlmClient;
   /** default DEFAULT_SYSTEM_PROMPT; null = no system message */
   systemPrompt?: string | null;
+  /** the limit on conversations in flight, when several policies share one server's allowance (default: own) */
+  semaphore?: Semaphore;
 }
 
 const CONTEXT_OVERFLOW = /context[ _-]?(length|window)|maximum context|too many tokens|prompt is too long|max_tokens.*(exceed|too large)/i;
@@ -83,6 +85,21 @@ export function executeToolCall(env: BfclEnvironment, toolCall: ChatToolCall): {
   return { result: env.execute(call), call };
 }
 
+// A turn's tool list as JSON, kept per list (the K rollouts of a task, and every step of a turn, send the same one;
+// tools are most of a request's bytes). Tool objects come from bfcl-env's per-class cache and never change.
+const toolsJsonCache = new Map<string, string>();
+const TOOLS_JSON_CACHE_SIZE = 512;
+function toolsJsonOf(involvedClasses: readonly string[], tools: readonly OpenAITool[]): string {
+  const key = `${involvedClasses.join(",")}|${tools.map((t) => t.function.name).join(",")}`;
+  let json = toolsJsonCache.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(tools);
+    toolsJsonCache.set(key, json);
+    if (toolsJsonCache.size > TOOLS_JSON_CACHE_SIZE) toolsJsonCache.delete(toolsJsonCache.keys().next().value!);
+  }
+  return json;
+}
+
 function clip(s: string, max = 200): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
@@ -106,7 +123,7 @@ export class OpenAIPolicy implements Policy {
         maxRetries: config.maxRetries,
       });
     // Shared by every rollout of this instance: at most `concurrency` conversations (so requests) in flight.
-    this.semaphore = new Semaphore(config.concurrency);
+    this.semaphore = options.semaphore ?? new Semaphore(config.concurrency);
     this.systemPrompt = options.systemPrompt === undefined ? DEFAULT_SYSTEM_PROMPT : options.systemPrompt;
   }
 
@@ -129,7 +146,14 @@ export class OpenAIPolicy implements Policy {
     const started = performance.now();
     const env = createBfclEnvironment({ involvedClasses: task.involvedClasses, initialConfig: task.initialConfig, longContext: task.longContext });
     const missEntry = { involvedClasses: task.involvedClasses, missedFunction: task.missedFunctions };
-    const messages: ChatMessage[] = this.systemPrompt ? [{ role: "system", content: this.systemPrompt }] : [];
+    const messages: ChatMessage[] = [];
+    // Each message serialised once, when it is added: every request resends the whole conversation.
+    const messagesJson: string[] = [];
+    const say = (message: ChatMessage) => {
+      messages.push(message);
+      messagesJson.push(JSON.stringify(message));
+    };
+    if (this.systemPrompt) say({ role: "system", content: this.systemPrompt });
     const modelCalls: ToolCall[][] = [];
     const behaviour: OpenAIBehaviour = { stopReason: "completed", llmCalls: 0, attempts: 0 };
     let tokensIn = 0;
@@ -147,9 +171,10 @@ export class OpenAIPolicy implements Policy {
     for (let t = 0; t < task.turns.length; t++) {
       const userMessages = task.turns[t];
       const isRelease = (task.missedFunctions[String(t)]?.length ?? 0) > 0;
-      if (userMessages.length === 0 && isRelease) messages.push({ role: "user", content: MISS_FUNC_USER_MESSAGE });
-      else for (const m of userMessages) messages.push({ role: "user", content: m.content });
+      if (userMessages.length === 0 && isRelease) say({ role: "user", content: MISS_FUNC_USER_MESSAGE });
+      else for (const m of userMessages) say({ role: "user", content: m.content });
       const tools = toolsForTurn(missEntry, t);
+      const toolsJson = toolsJsonOf(task.involvedClasses, tools);
       const turnCalls: ToolCall[] = [];
       modelCalls.push(turnCalls);
 
@@ -160,6 +185,8 @@ export class OpenAIPolicy implements Policy {
           reply = await this.client.chat({
             messages: [...messages],
             tools,
+            messagesJson: `[${messagesJson.join(",")}]`,
+            toolsJson,
             temperature: options.isGreedy ? 0 : this.config.temperature,
             topP: this.config.topP,
             maxTokens: this.config.maxTokens,
@@ -185,11 +212,11 @@ export class OpenAIPolicy implements Policy {
         const tokenInfo = tokenInfoOf(reply.raw, messages.length);
         if (tokenInfo) (behaviour.tokens ??= []).push(tokenInfo);
         if (toolCalls.length === 0) {
-          messages.push({ role: "assistant", content });
+          say({ role: "assistant", content });
           isAnswered = true;
           break;
         }
-        messages.push({
+        say({
           role: "assistant",
           content,
           tool_calls: toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } })),
@@ -197,7 +224,7 @@ export class OpenAIPolicy implements Policy {
         for (const toolCall of toolCalls) {
           const { result, call } = executeToolCall(env, toolCall);
           if (call) turnCalls.push(call);
-          messages.push({ role: "tool", tool_call_id: toolCall.id, content: result.output });
+          say({ role: "tool", tool_call_id: toolCall.id, content: result.output });
         }
       }
       if (!isAnswered) {

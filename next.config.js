@@ -1,7 +1,7 @@
-import type { NextConfig } from "next";
-import { parseEnv } from "./server/env";
+// @ts-check
+import { parseEnv } from "./server/env-schema.js";
 
-// Fail at once on a bad environment.
+// Fail at once on a bad environment (the same zod schema as server/env.ts).
 parseEnv();
 
 // The Content-Security-Policy is set per request (with a nonce) by proxy.ts; these hold for every response.
@@ -13,7 +13,8 @@ const SECURITY_HEADERS = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
 ];
 
-const config: NextConfig = {
+/** @type {import('next').NextConfig} */
+const config = {
   reactStrictMode: true,
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];
