@@ -10,6 +10,7 @@ import chartStyles from "@/components/charts/charts.module.css";
 import { formatDuration, formatNumber, formatShare } from "@/components/charts/format";
 import { lastValue } from "@/components/charts/prepare-common";
 import { COMPARE_AXES, prepareCompare, type CompareAxis } from "@/components/charts/prepare-compare";
+import { costShareCell } from "@/components/charts/prepare-cost";
 import { StepLineChart } from "@/components/charts/step-line-chart";
 import { useTRPC } from "@/components/trpc-provider";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
@@ -42,6 +43,8 @@ function Comparison({ ids, initialAxis }: { ids: string[]; initialAxis: CompareA
     refetchInterval: (q) => (q.state.data?.runs.some((r) => r.status === "running" || r.status === "queued") ? 5_000 : false),
     retry: (count, error) => error.data?.code !== "NOT_FOUND" && count < 1,
   });
+  const isLive = compare.data?.runs.some((r) => r.status === "running" || r.status === "queued") ?? false;
+  const costs = useQuery({ ...trpc.runs.costs.queryOptions({ ids }), enabled: compare.isSuccess, refetchInterval: isLive ? 5_000 : false });
   if (compare.isPending) return <Loading label="Loading the runs…" />;
   if (compare.isError) {
     return (
@@ -74,6 +77,9 @@ function Comparison({ ids, initialAxis }: { ids: string[]; initialAxis: CompareA
             </th>
             <th scope="col">Rollouts</th>
             <th scope="col">Wall time</th>
+            <th scope="col" title="what synthesis cost beside the training rollouts (hover a cell for what it compares)">
+              Synthesis cost share
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -104,6 +110,7 @@ function Comparison({ ids, initialAxis }: { ids: string[]; initialAxis: CompareA
               </td>
               <td>{formatNumber(s.rollouts)}</td>
               <td>{formatDuration(s.wallSeconds)}</td>
+              <CostShareCell cost={costs.data?.find((c) => c.runId === s.run.id)} isLoading={costs.isPending} isError={costs.isError} />
             </tr>
           ))}
         </tbody>
@@ -203,5 +210,16 @@ function Comparison({ ids, initialAxis }: { ids: string[]; initialAxis: CompareA
         </table>
       )}
     </>
+  );
+}
+
+function CostShareCell({ cost, isLoading, isError }: { cost: Parameters<typeof costShareCell>[0]; isLoading: boolean; isError: boolean }) {
+  if (isLoading) return <td className="muted">…</td>;
+  if (isError) return <td className="muted">could not load</td>;
+  const cell = costShareCell(cost);
+  return (
+    <td data-testid="compare-cost-share" title={cell.title}>
+      {cell.text}
+    </td>
   );
 }

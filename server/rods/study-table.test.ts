@@ -15,6 +15,7 @@ function run(mode: string, seed: number, heldOut: number | null, informative: nu
     heldOutInitial: 0.2,
     informative,
     reward: informative.map((x) => 1 - x),
+    synthesisShare: mode === "static" ? 0 : 0.1 * seed,
     ...extra,
   };
 }
@@ -52,13 +53,18 @@ describe("study table", () => {
   it("writes Markdown in % with ± and CSV with mean and sd columns", () => {
     const table = buildStudyTable({ modes: ["static", "rods"], runs: [run("static", 1, 0.4, [1]), run("static", 2, 0.5, [1]), run("rods", 1, 0.5, [1]), run("rods", 2, null, [1], { status: "running" })] });
     const md = studyMarkdown(table);
-    expect(md.split("\n")[0]).toBe("| mode | seeds | held-out % | base % | miss_func % | Δ vs static (pp) | informative AUC (steps) | steps | rollouts | wall s |");
+    expect(md.split("\n")[0]).toBe("| mode | seeds | held-out % | base % | miss_func % | Δ vs static (pp) | informative AUC (steps) | steps | rollouts | wall s | synthesis cost % |");
     expect(md).toContain("| static | 2/2 | 45.0 ± 7.1 |");
     expect(md).toContain("| rods | 1/2 | 50.0 |");
     expect(md).toContain("+10.0");
+    // Synthesis cost share: static 0 on every seed, rods over the seeds that are known.
+    expect(md.split("\n")[2]!.endsWith("| 0.0 ± 0.0 |")).toBe(true);
+    expect(table.rows[1]!.synthesisShare).toMatchObject({ n: 2 });
+    expect(table.rows[1]!.synthesisShare.mean).toBeCloseTo(0.15, 12);
     const csv = studyCsv(table).trim().split("\n");
     expect(csv[0]!.startsWith("mode,seeds,completed,held_out_mean,held_out_sd,held_out_base_mean")).toBe(true);
     expect(csv[1]!.startsWith("static,2,2,0.45,0.0707")).toBe(true);
+    expect(csv[0]!.endsWith(",synthesis_cost_share_mean,synthesis_cost_share_sd")).toBe(true);
     expect(csv).toHaveLength(3);
   });
 });

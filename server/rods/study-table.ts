@@ -1,6 +1,7 @@
 // A study's table in the shape of the paper's Table 2: per mode, over seeds, the final held-out score (overall and
 // per category) as mean ± sd, the difference to static, the area under the informative-fraction curve, rollouts
-// and wall time; plus per-step curves with bands. Pure: the service hands in per-run numbers.
+// and wall time, and what synthesis cost beside the rollouts (cost-share.ts); plus per-step curves with bands.
+// Pure: the service hands in per-run numbers.
 import { csvLine } from "./csv";
 
 export interface StudyRunInput {
@@ -18,6 +19,8 @@ export interface StudyRunInput {
   /** informative fraction and mean reward of each done step, in step order */
   informative: (number | null)[];
   reward: (number | null)[];
+  /** the run's synthesis cost share (headline metric of cost-share.ts), 0 for static; null when not known */
+  synthesisShare: number | null;
 }
 
 export interface MeanSd {
@@ -39,6 +42,7 @@ export interface StudyModeRow {
   steps: MeanSd;
   rollouts: MeanSd;
   wallSeconds: MeanSd;
+  synthesisShare: MeanSd;
 }
 
 export interface StudyCurvePoint {
@@ -103,6 +107,7 @@ export function buildStudyTable({ modes, runs }: { modes: readonly string[]; run
       steps: meanSd(mine.map((r) => r.steps)),
       rollouts: meanSd(mine.map((r) => r.rollouts)),
       wallSeconds: meanSd(mine.map((r) => r.wallSeconds)),
+      synthesisShare: meanSd(mine.map((r) => r.synthesisShare)),
     };
   });
   const curves = modes.map((mode) => {
@@ -121,7 +126,7 @@ function fmt(s: MeanSd | null, digits: number, scale = 1, signed = false): strin
 
 /** The table as Markdown; held-out scores in % (BFCL's accuracy), mean ± sd over seeds. */
 export function studyMarkdown(table: StudyTable): string {
-  const head = ["mode", "seeds", "held-out %", ...table.categories.map((c) => `${c} %`), "Δ vs static (pp)", "informative AUC (steps)", "steps", "rollouts", "wall s"];
+  const head = ["mode", "seeds", "held-out %", ...table.categories.map((c) => `${c} %`), "Δ vs static (pp)", "informative AUC (steps)", "steps", "rollouts", "wall s", "synthesis cost %"];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of table.rows) {
     lines.push(
@@ -135,6 +140,7 @@ export function studyMarkdown(table: StudyTable): string {
         fmt(r.steps, 0),
         fmt(r.rollouts, 0),
         fmt(r.wallSeconds, 0),
+        fmt(r.synthesisShare, 1, 100),
       ].join(" | ")} |`,
     );
   }
@@ -144,7 +150,7 @@ export function studyMarkdown(table: StudyTable): string {
 /** The table as CSV: one row per mode, mean and sd in their own columns (fractions, not %). */
 export function studyCsv(table: StudyTable): string {
   const pairs = (name: string) => [`${name}_mean`, `${name}_sd`];
-  const head = ["mode", "seeds", "completed", ...pairs("held_out"), ...table.categories.flatMap((c) => pairs(`held_out_${c}`)), ...pairs("delta_vs_static"), ...pairs("informative_auc"), ...pairs("steps"), ...pairs("rollouts"), ...pairs("wall_seconds")];
+  const head = ["mode", "seeds", "completed", ...pairs("held_out"), ...table.categories.flatMap((c) => pairs(`held_out_${c}`)), ...pairs("delta_vs_static"), ...pairs("informative_auc"), ...pairs("steps"), ...pairs("rollouts"), ...pairs("wall_seconds"), ...pairs("synthesis_cost_share")];
   const cells = (s: MeanSd | null | undefined) => [s?.mean ?? null, s?.sd ?? null];
   const rows = table.rows.map((r) => [
     r.mode,
@@ -157,6 +163,7 @@ export function studyCsv(table: StudyTable): string {
     ...cells(r.steps),
     ...cells(r.rollouts),
     ...cells(r.wallSeconds),
+    ...cells(r.synthesisShare),
   ]);
   return `${[head, ...rows].map(csvLine).join("\n")}\n`;
 }

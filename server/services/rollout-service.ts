@@ -7,6 +7,7 @@ import type { Policy, RolloutTask } from "../policies/types";
 import type { TRunConfig } from "../rods/config";
 import { hashSeed } from "../rods/random";
 import { preparedGroundTruthOf } from "./ground-truth-cache";
+import { startJobMeter, type JobMeter } from "./job-meter";
 import { policyForStep } from "./policy-store";
 import { insertRollouts } from "./rollout-store";
 import { loadRolloutTask, rolloutTaskSelect, toRolloutTask, verifierEntryOf } from "./task-mapping";
@@ -39,6 +40,15 @@ export async function rolloutAndScore({ policy, task, sample, seed, isGreedy = f
 }
 
 export async function runRolloutGroup({ db, runId, stepIndex, taskId }: { db: Db; runId: string; stepIndex: number; taskId: string }): Promise<{ stored: number; skipped: number }> {
+  const meter = startJobMeter();
+  try {
+    return await rollOutGroup({ db, runId, stepIndex, taskId, meter });
+  } finally {
+    meter.stop();
+  }
+}
+
+async function rollOutGroup({ db, runId, stepIndex, taskId, meter }: { db: Db; runId: string; stepIndex: number; taskId: string; meter: JobMeter }) {
   const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, config: true, policyVersion: true } });
   if (!run || run.status === "cancelled" || run.status === "failed" || run.status === "completed") return { stored: 0, skipped: 0 };
   const config = run.config as unknown as TRunConfig;
@@ -52,9 +62,13 @@ export async function runRolloutGroup({ db, runId, stepIndex, taskId }: { db: Db
   const scored = await Promise.all(
     missing.map((sample) => rolloutAndScore({ policy, task, sample, seed: hashSeed(config.seed, "rollout", stepIndex, taskId, sample) })),
   );
+  // The group's cost is shared by the samples it stores (a retried group's by the ones it adds).
+  const cost = meter.stop();
+  const jobCpuMs = cost.cpuMs / scored.length;
+  const jobWallMs = cost.wallMs / scored.length;
   const stored = await insertRollouts({
     db,
-    rows: scored.map((s) => ({ runId, stepIndex, taskId, sample: s.sample, policyVersion: version, ...s.data })),
+    rows: scored.map((s) => ({ runId, stepIndex, taskId, sample: s.sample, policyVersion: version, ...s.data, jobCpuMs, jobWallMs })),
   });
   return { stored, skipped: existing.size };
 }

@@ -162,6 +162,8 @@ interface StepRollout {
   behaviour: unknown;
   tokensIn: number;
   tokensOut: number;
+  jobCpuMs: number;
+  jobWallMs: number;
 }
 
 async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSender; runId: string; stepIndex: number }) {
@@ -174,7 +176,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
       if (step.status === "done") return [];
       const rollouts: StepRollout[] = await tx.rollout.findMany({
         where: { runId, stepIndex },
-        select: { taskId: true, sample: true, reward: true, success: true, infraError: true, behaviour: true, tokensIn: true, tokensOut: true },
+        select: { taskId: true, sample: true, reward: true, success: true, infraError: true, behaviour: true, tokensIn: true, tokensOut: true, jobCpuMs: true, jobWallMs: true },
         orderBy: [{ taskId: "asc" }, { sample: "asc" }],
       });
       const entries = await tx.poolEntry.findMany({ where: { runId, taskId: { in: step.taskIds } }, select: { taskId: true, isSeed: true, lastSeedStep: true } });
@@ -252,6 +254,8 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           regions: agg.regions as unknown as Prisma.InputJsonValue,
           tokensIn: rollouts.reduce((n, r) => n + r.tokensIn, 0),
           tokensOut: rollouts.reduce((n, r) => n + r.tokensOut, 0),
+          rolloutCpuMs: rollouts.reduce((n, r) => n + r.jobCpuMs, 0),
+          rolloutWallMs: rollouts.reduce((n, r) => n + r.jobWallMs, 0),
           policyVersion: run.policyVersion,
           ...(isExternal ? { publishedAt: new Date() } : {}),
         },

@@ -7,6 +7,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { JOBS, type JobSender } from "../jobs/contract";
 import { RUN_MODES, type RunMode, type TRunConfig } from "../rods/config";
 import { buildStudyTable, type StudyRunInput, type StudyTable } from "../rods/study-table";
+import { getRunCosts } from "./cost-service";
 import { checkQuota, createRun, parseRunConfig, planRun } from "./runs-service";
 
 export const ZStudyInput = z.object({
@@ -93,6 +94,8 @@ export interface StudyView {
   table: StudyTable;
   /** the held-out scoring each run used, shown with the scores */
   evaluation: string;
+  /** what the synthesis cost share compares (the runs of a study share synthesizer and policy) */
+  costBasis: string | null;
 }
 
 export async function getStudy({ db, id }: { db: Db; id: string }): Promise<StudyView> {
@@ -110,6 +113,7 @@ export async function getStudy({ db, id }: { db: Db; id: string }): Promise<Stud
     orderBy: [{ runId: "asc" }, { index: "asc" }],
   });
   const evals = await db.evaluation.findMany({ where: { runId: { in: runIds } }, select: { runId: true, stepIndex: true, category: true, score: true } });
+  const costs = new Map((await getRunCosts({ db, runIds })).map((c) => [c.runId, c]));
   const inputs = runs.map((run): StudyRunInput => {
     const config = run.config as unknown as TRunConfig;
     const mine = steps.filter((s) => s.runId === run.id);
@@ -131,6 +135,7 @@ export async function getStudy({ db, id }: { db: Db; id: string }): Promise<Stud
       heldOutInitial: at(evalSteps[0]).find((e) => e.category === "overall")?.score ?? null,
       informative: mine.map((s) => s.informativeFraction),
       reward: mine.map((s) => s.meanReward),
+      synthesisShare: costs.get(run.id)?.share ?? null,
     };
   });
   const config = study.config as Record<string, unknown>;
@@ -140,6 +145,7 @@ export async function getStudy({ db, id }: { db: Db; id: string }): Promise<Stud
     runs: inputs,
     table: buildStudyTable({ modes: study.modes, runs: inputs }),
     evaluation: evaluationSetting(config),
+    costBasis: ([...costs.values()].find((c) => c.synthesizes) ?? [...costs.values()][0])?.basisText ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import { modeFlags, type TRunConfig } from "../rods/config";
 import { hashSeed } from "../rods/random";
 import { createSynthesizer } from "../synthesis";
 import type { Synthesizer, SynthesisResult } from "../synthesis/types";
+import { startJobMeter, type JobMeter } from "./job-meter";
 import { refreshSynthesisOf } from "./monitor/step-aggregates";
 import { analyseTask } from "./task-analysis";
 import { rolloutTaskSelect, toRolloutTask } from "./task-mapping";
@@ -22,13 +23,19 @@ function synthesizerFor(runId: string, config: TRunConfig): Synthesizer {
 }
 
 export async function runSynthesisAttempt({ db, attemptId, synthesizer }: { db: Db; attemptId: string; synthesizer?: Synthesizer }) {
-  const result = await attemptSynthesis({ db, attemptId, synthesizer });
+  const meter = startJobMeter();
+  let result: Awaited<ReturnType<typeof synthesizeAndStore>>;
+  try {
+    result = await synthesizeAndStore({ db, attemptId, synthesizer, meter });
+  } finally {
+    meter.stop();
+  }
   // The monitor's funnel of the attempt's step counts the outcome now stored.
   await refreshSynthesisOf({ db, attemptIds: [attemptId] });
   return result;
 }
 
-async function attemptSynthesis({ db, attemptId, synthesizer }: { db: Db; attemptId: string; synthesizer?: Synthesizer }) {
+async function synthesizeAndStore({ db, attemptId, synthesizer, meter }: { db: Db; attemptId: string; synthesizer?: Synthesizer; meter: JobMeter }) {
   const attempt = await db.synthesisAttempt.findUnique({
     where: { id: attemptId },
     select: { id: true, outcome: true, runId: true, stepIndex: true, seedTask: { select: { ...rolloutTaskSelect, externalId: true, datasetId: true } } },
@@ -42,6 +49,7 @@ async function attemptSynthesis({ db, attemptId, synthesizer }: { db: Db; attemp
   const config = run.config as unknown as TRunConfig;
   const seed = toRolloutTask(attempt.seedTask);
   const existingHashes = new Set((await db.task.findMany({ where: { datasetId: attempt.seedTask.datasetId }, select: { contentHash: true } })).map((t) => t.contentHash));
+  const usage = { tokensIn: 0, tokensOut: 0, modelCalls: 0 };
   let result: SynthesisResult;
   try {
     result = await (synthesizer ?? synthesizerFor(attempt.runId!, config)).synthesize(seed, {
@@ -49,6 +57,11 @@ async function attemptSynthesis({ db, attemptId, synthesizer }: { db: Db; attemp
       existingHashes,
       maxPatches: config.maxPatches,
       skipRewrite: modeFlags(config.mode).skipsRewrite,
+      onModelUsage: (u) => {
+        usage.tokensIn += u.promptTokens;
+        usage.tokensOut += u.completionTokens;
+        usage.modelCalls += 1;
+      },
     });
   } catch (error) {
     result = { outcome: "dropped", stageReached: "plan", errorType: "pipeline_exception", errorMessage: error instanceof Error ? error.message : String(error), configPatches: [], gateResults: [] };
@@ -59,6 +72,9 @@ async function attemptSynthesis({ db, attemptId, synthesizer }: { db: Db; attemp
     gateResults: result.gateResults as unknown as Prisma.InputJsonValue,
     judgeVerdict: (result.judgeVerdict ?? undefined) as Prisma.InputJsonValue | undefined,
     finishedAt: new Date(),
+    // The job's cost up to its last write (the write itself is a few ms of I/O).
+    ...usage,
+    ...meter.stop(),
   };
   if (result.outcome !== "accepted" || !result.task) {
     await db.synthesisAttempt.update({ where: { id: attemptId }, data: { ...common, outcome: "dropped", errorType: result.errorType ?? "pipeline_exception", errorMessage: result.errorMessage } });

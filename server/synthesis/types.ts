@@ -59,6 +59,13 @@ export interface SynthesisContext {
   /** no_rewrite: keep the plan stage's user text and skip the rewrite stage */
   skipRewrite?: boolean;
   signal?: AbortSignal;
+  /** told of every model reply's token usage (llm backend), so the attempt's cost is known even when it fails */
+  onModelUsage?: (usage: ModelUsage) => void;
+}
+
+export interface ModelUsage {
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export interface Synthesizer {

@@ -4,6 +4,7 @@
 // run-advance chain (a tick a second) still covers crashes and work done on other machines.
 import { getDb } from "../db";
 import type { JobSender } from "../jobs/contract";
+import { withUnmeteredShare } from "../services/job-meter";
 import { tickRun, type TickOutcome } from "../services/run-driver";
 
 /** Moves in a row before handing back to the queue (a run has a handful per step). */
@@ -24,7 +25,8 @@ export async function driveRun({ jobs, runId }: { jobs: JobSender; runId: string
     let outcome: TickOutcome = "idle";
     for (let moves = 0; moves < MAX_MOVES; moves++) {
       state.again = false;
-      outcome = await tickRun({ db: getDb(), jobs, runId });
+      // A tick (aggregation, the learner's update) takes its share of the CPU, so jobs running beside it are not charged for it.
+      outcome = await withUnmeteredShare(() => tickRun({ db: getDb(), jobs, runId }));
       if (outcome === "completed" || outcome === "idle" || (outcome === "waiting" && !state.again)) break;
     }
     return outcome;

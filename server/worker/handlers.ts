@@ -4,6 +4,7 @@ import { getDb } from "../db";
 import { JOBS, ZEvaluatePayload, ZImportTasksPayload, ZRolloutGroupPayload, ZRunAdvancePayload, ZSynthesizePayload } from "../jobs/contract";
 import { jobSender, workLocally } from "../jobs/queue";
 import { runEvaluation } from "../services/evaluation-service";
+import { withUnmeteredShare } from "../services/job-meter";
 import { importTaskFolder, updateImportProgress } from "../services/import-service";
 import { runRolloutGroup } from "../services/rollout-service";
 import { runSynthesisAttempt } from "../services/synthesis-service";
@@ -76,7 +77,7 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
   });
   await workLocally(boss, JOBS.evaluate, POLL, async ([job]) => {
     const payload = ZEvaluatePayload.parse(job!.data);
-    const stored = await runEvaluation({ db: getDb(), ...payload });
+    const stored = await withUnmeteredShare(() => runEvaluation({ db: getDb(), ...payload }));
     // A run that waits for this evaluation to finish can finish now.
     nudgeRun({ jobs, runId: payload.runId });
     return { stored };

@@ -23,6 +23,7 @@ import { RunExports } from "./run-exports";
 import { RunEventLog, RunManage, RunNotes, RunTimes } from "./run-manage";
 import { StepDistribution } from "./step-distribution";
 import { StepPlanNote, type StepPlan } from "./step-plan";
+import { SynthesisCost } from "./synthesis-cost";
 import { TrainingCharts } from "./training-charts";
 
 type Header = inferRouterOutputs<AppRouter>["runs"]["get"];
@@ -110,6 +111,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           {run.config.trainer === "external" ? <TrainerCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} /> : null}
           <BufferCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
           <SynthesisCharts runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
+          <SynthesisCost runId={runId} isLive={isLive} refetchMs={SLOW_MS} />
           <InfraCharts steps={steps} policyKind={run.config.policy.kind} />
         </>
       )}

@@ -59,6 +59,9 @@ export function StudyView({ studyId }: { studyId: string }) {
             <th scope="col">steps</th>
             <th scope="col">rollouts</th>
             <th scope="col">wall s</th>
+            <th scope="col" title={s.costBasis ?? undefined}>
+              synthesis cost %
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -77,12 +80,14 @@ export function StudyView({ studyId }: { studyId: string }) {
               <td>{fmt(r.steps, 0)}</td>
               <td>{fmt(r.rollouts, 0)}</td>
               <td>{fmt(r.wallSeconds, 0)}</td>
+              <td data-testid={`study-cost-${r.mode}`}>{fmt(r.synthesisShare, 1, 100)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p style={{ fontSize: 12, color: "var(--muted)" }}>
-        mean ± sample sd over seeds; Δ vs static is paired by seed; the informative AUC sums the informative fraction over steps. Download:{" "}
+        mean ± sample sd over seeds; Δ vs static is paired by seed; the informative AUC sums the informative fraction over steps; synthesis cost % is
+        what synthesis cost beside the training rollouts{s.costBasis ? `, in ${s.costBasis}` : ""} (0 for static). Download:{" "}
         <a href={`/studies/${studyId}/table?format=md`} download>
           Markdown
         </a>{" "}

@@ -14,6 +14,7 @@ import {
   listRunsOverview,
   MAX_COMPARED_RUNS,
 } from "../../services/monitor-service";
+import { getRunCosts, MAX_COST_RUNS } from "../../services/cost-service";
 import { getRunCloneConfig } from "../../services/run-clone-service";
 import { listRunEvents } from "../../services/run-events-service";
 import { getRunStepPlan } from "../../services/step-plan-service";
@@ -63,6 +64,10 @@ export const runsRouter = createTRPCRouter({
     .input(z.object({ ids: z.array(z.string().min(1).max(100)).min(1, "Pick at least one run.").max(MAX_COMPARED_RUNS, `Compare at most ${MAX_COMPARED_RUNS} runs.`) }))
     .query(({ ctx, input }) => compareRuns({ db: ctx.db, runIds: input.ids })),
   // Only the run's owner or an admin changes its status (changeRunStatus checks `actor`).
+  /** what synthesis cost beside the training rollouts, per run (monitor, compare) */
+  costs: publicProcedure
+    .input(z.object({ ids: z.array(z.string().min(1).max(100)).min(1, "Pick at least one run.").max(MAX_COST_RUNS, `Ask for at most ${MAX_COST_RUNS} runs.`) }))
+    .query(({ ctx, input }) => getRunCosts({ db: ctx.db, runIds: input.ids })),
   pause: memberProcedure
     .input(ZStatusChange)
     .mutation(({ ctx, input }) =>

@@ -12,7 +12,7 @@ import { SynthesisFailure, type PlannedCall, type SeedLayout, type TaskPlan } fr
 import { runPipeline, type SynthesisBackend, type Verdict } from "../pipeline/run";
 import { planTextsProcedurally } from "../procedural/rewrite";
 import { heuristicVerdict } from "../pipeline/text-checks";
-import type { SynthesisErrorType, SynthesisStage, Synthesizer } from "../types";
+import type { ModelUsage, SynthesisContext, SynthesisErrorType, SynthesisStage, Synthesizer } from "../types";
 import { judgeMessages, jsonSchemaOf, planMessages, rewriteMessages, ZJudgeReply, ZPlanReply, ZRewriteReply } from "./prompts";
 
 export interface LlmSynthesizerConfig {
@@ -38,6 +38,7 @@ interface Ask {
   stage: SynthesisStage;
   seed: number;
   signal?: AbortSignal;
+  onUsage?: (usage: ModelUsage) => void;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -83,7 +84,7 @@ function validatePlan(reply: z.infer<typeof ZPlanReply>, layout: SeedLayout, see
 export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { client?: Pick<LlmClient, "chat"> } = {}): Synthesizer {
   const client = options.client ?? createLlmClient(config);
 
-  async function ask<T>({ messages, schemaName, schema, stage, seed, signal }: Ask): Promise<Parsed<T>> {
+  async function ask<T>({ messages, schemaName, schema, stage, seed, signal, onUsage }: Ask): Promise<Parsed<T>> {
     let content: string | null;
     try {
       const reply = await client.chat({
@@ -93,6 +94,7 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
         signal,
         responseFormat: { type: "json_schema", json_schema: { name: schemaName, schema: jsonSchemaOf(schema), strict: false } },
       });
+      onUsage?.(reply.usage);
       content = reply.message.content;
     } catch (error) {
       if (error instanceof LlmError) fail("pipeline_exception", `llm ${error.kind}${error.status ? ` (${error.status})` : ""} at ${stage}: ${error.message}`, stage);
@@ -114,7 +116,8 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
     return { ok: true, value: parsed.data as T };
   }
 
-  const backend: SynthesisBackend = {
+  // One backend per attempt, so each reply's usage reaches that attempt's context.
+  const backendFor = ({ onModelUsage: onUsage }: SynthesisContext): SynthesisBackend => ({
     planTries: 1,
     async plan({ seed, layout, rngSeed, signal }) {
       const reply = await ask<z.infer<typeof ZPlanReply>>({
@@ -124,6 +127,7 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
         stage: "plan",
         seed: rngSeed,
         signal,
+        onUsage,
       });
       if (!reply.ok) fail("decompose_failed", reply.problem, "plan");
       return validatePlan(reply.value, layout, seed);
@@ -137,6 +141,7 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
         stage: "rewrite",
         seed: rngSeed,
         signal,
+        onUsage,
       });
       if (!reply.ok) fail("query_gen_failed", reply.problem, "rewrite");
       if (reply.value.turns.length !== acts.length) fail("query_gen_failed", `the model wrote ${reply.value.turns.length} user turns for ${acts.length}`, "rewrite");
@@ -161,6 +166,7 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
         stage: "critique",
         seed: 0,
         signal,
+        onUsage,
       });
       if (!reply.ok) fail("query_verify_no_tag", `the judge gave no verdict: ${reply.problem}`, "critique");
       // The model's verdict, and the heuristic checks that the text states what the calls need.
@@ -168,10 +174,10 @@ export function createLlmSynthesizer(config: LlmSynthesizerConfig, options: { cl
       const isAccepted = reply.value.verdict === "accept" && checks.isAccepted;
       return { isAccepted, score: reply.value.score, reasons: [...reply.value.reasons, ...checks.reasons] };
     },
-  };
+  });
 
   return {
     backend: "llm",
-    synthesize: (seed, context) => runPipeline(seed, context, backend),
+    synthesize: (seed, context) => runPipeline(seed, context, backendFor(context)),
   };
 }

@@ -10,7 +10,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (format !== "md" && format !== "csv") return new Response('format must be "md" or "csv"', { status: 400 });
   try {
     const study = await getStudy({ db: getDb(), id: id.slice(0, 100) });
-    const body = format === "md" ? `# ${study.name}\n\nHeld-out scoring: ${study.evaluation}.\n\n${studyMarkdown(study.table)}` : studyCsv(study.table);
+    const body = format === "md" ? `# ${study.name}\n\nHeld-out scoring: ${study.evaluation}.\n\n${study.costBasis ? `Synthesis cost share: ${study.costBasis}.\n\n` : ""}${studyMarkdown(study.table)}` : studyCsv(study.table);
     return new Response(body, {
       headers: {
         "content-type": format === "md" ? "text/markdown; charset=utf-8" : "text/csv; charset=utf-8",
