@@ -1,6 +1,11 @@
 // Helpers for integration tests of the loop: wait for a run, and check its bookkeeping.
-import { expect } from "vitest";
-import type { Db } from "../server/db";
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { disconnectDb, type Db } from "../server/db";
+import { jobSender, startQueue } from "../server/jobs/queue";
+import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "../server/services/import-service";
+import { registerHandlers } from "../server/worker/handlers";
+import { resetData } from "./db";
 
 export async function waitForRunStatus(db: Db, runId: string, statuses: string[], timeoutMs: number): Promise<string> {
   let status = "";
@@ -29,4 +34,28 @@ export async function expectCompleteGroups(db: Db, runId: string, k: number) {
   }
   const total = await db.rollout.count({ where: { runId } });
   expect(total).toBe(steps.reduce((n, s) => n + s.taskIds.length * k, 0));
+}
+
+/**
+ * The loop's int-test harness: an empty database with the shipped BFCL seeds, and a worker (the real queue and
+ * handlers) in this process, stopped after the file. Call inside a describe; `jobs()` sends as the web does.
+ */
+export function useLoopWorker(db: Db, { concurrency = 2 }: { concurrency?: number } = {}) {
+  let boss: PgBoss | undefined;
+  beforeAll(async () => {
+    await resetData(db);
+    await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
+    boss = await startQueue({ url: inject("databaseUrl"), isWorker: true });
+    await registerHandlers(boss, { concurrency });
+  });
+  afterAll(async () => {
+    await boss?.stop({ graceful: false, wait: true });
+    await disconnectDb();
+  });
+  return {
+    jobs: () => {
+      if (!boss) throw new Error("the loop worker has not started (useLoopWorker's beforeAll)");
+      return jobSender(boss);
+    },
+  };
 }

@@ -1,24 +1,18 @@
 // What synthesis costs beside rollouts: the jobs record it where they run (worker CPU and wall time, the tokens an
 // OpenAI-compatible server reports), and the share the service returns is the one the stored rows give.
-import type PgBoss from "pg-boss";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { disconnectDb } from "../db";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import type { JobSender } from "../jobs/contract";
-import { jobSender, startQueue } from "../jobs/queue";
-import { registerHandlers } from "../worker/handlers";
-import { resetData, testDb } from "../../test/db";
+import { testDb } from "../../test/db";
 import { startApiServer } from "../../test/api-server";
 import { startFakeOpenAI, type FakeChatRequest, type FakeOpenAI } from "../../test/fake-openai-server";
 import { ZRunCostV1 } from "../api/v1/costs";
 import { createApiKey, createUser } from "./auth-service";
-import { waitForRunStatus } from "../../test/run-helpers";
+import { useLoopWorker, waitForRunStatus } from "../../test/run-helpers";
 import { getRunCosts } from "./cost-service";
-import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
 import { createRun } from "./runs-service";
 import { runSynthesisAttempt } from "./synthesis-service";
 
 const db = testDb();
-let boss: PgBoss;
 let fake: FakeOpenAI | undefined;
 let rodsRunId = "";
 
@@ -27,20 +21,13 @@ const small = { epochs: 2, k: 4, batchSize: 10, limitSeeds: 20, evalLimit: 8, se
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe("synthesis cost", () => {
-  beforeAll(async () => {
-    await resetData(db);
-    await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
-    boss = await startQueue({ url: inject("databaseUrl"), isWorker: true });
-    await registerHandlers(boss, { concurrency: 2 });
-  });
+  const worker = useLoopWorker(db);
   afterAll(async () => {
-    await boss.stop({ graceful: false, wait: true });
     await fake?.close();
-    await disconnectDb();
   });
 
   it("a rods run with the procedural synthesizer records synthesis CPU and wall time, and the share is the stored rows'", async () => {
-    const run = await createRun({ db, jobs: jobSender(boss), config: { mode: "rods", ...small } });
+    const run = await createRun({ db, jobs: worker.jobs(), config: { mode: "rods", ...small } });
     rodsRunId = run.id;
     expect(await waitForRunStatus(db, run.id, ["completed", "failed", "paused"], 240_000)).toBe("completed");
     await expect.poll(() => db.synthesisAttempt.count({ where: { runId: run.id, outcome: "running" } }), { timeout: 60_000 }).toBe(0);
@@ -78,7 +65,7 @@ describe("synthesis cost", () => {
   });
 
   it("a static run's share is 0, not blank", async () => {
-    const run = await createRun({ db, jobs: jobSender(boss), config: { mode: "static", ...small, epochs: 1 } });
+    const run = await createRun({ db, jobs: worker.jobs(), config: { mode: "static", ...small, epochs: 1 } });
     expect(await waitForRunStatus(db, run.id, ["completed", "failed", "paused"], 240_000)).toBe("completed");
     const [cost] = await getRunCosts({ db, runIds: [run.id] });
     expect(cost).toMatchObject({ share: 0, attempts: 0 });

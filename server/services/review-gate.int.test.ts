@@ -1,39 +1,24 @@
 // Manual review gates the run, on the real queue: at an epoch boundary with synthesized tasks awaiting review the
 // run waits (and says so), approvals let it go on with the approved tasks injected, and "go on without them"
 // closes the epoch with the pending ones left staged.
-import type PgBoss from "pg-boss";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { resetData, testDb } from "../../test/db";
-import { waitForRunStatus } from "../../test/run-helpers";
-import { disconnectDb } from "../db";
-import { jobSender, startQueue } from "../jobs/queue";
-import { registerHandlers } from "../worker/handlers";
+import { describe, expect, it } from "vitest";
+import { testDb } from "../../test/db";
+import { useLoopWorker, waitForRunStatus } from "../../test/run-helpers";
 import { createUser } from "./auth-service";
-import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
 import { continueWithoutReview, getReviewGate } from "./review-gate";
 import { bulkApprove } from "./review-service";
 import { createRun } from "./runs-service";
 
 const db = testDb();
-let boss: PgBoss;
 
 const pendingOf = (runId: string) => db.poolEntry.findMany({ where: { runId, state: "staged", isSeed: false, task: { reviewState: "pending" } }, select: { taskId: true } });
 
 describe("the review gate", () => {
-  beforeAll(async () => {
-    await resetData(db);
-    await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
-    boss = await startQueue({ url: inject("databaseUrl"), isWorker: true });
-    await registerHandlers(boss, { concurrency: 2 });
-  });
-  afterAll(async () => {
-    await boss.stop({ graceful: false, wait: true });
-    await disconnectDb();
-  });
+  const worker = useLoopWorker(db);
 
   it("waits at an epoch boundary for pending tasks, goes on after approvals, and on request without them", { timeout: 420_000 }, async () => {
     const user = await createUser({ db, email: "reviewer@example.org", name: "Rita", password: "rita's password" });
-    const jobs = jobSender(boss);
+    const jobs = worker.jobs();
     const run = await createRun({
       db,
       jobs,
@@ -84,7 +69,7 @@ describe("the review gate", () => {
 
   it("refuses to go on for a run that is not running, and for an unknown run", async () => {
     const done = await db.run.findFirstOrThrow({ where: { status: "completed" }, select: { id: true } });
-    await expect(continueWithoutReview({ db, jobs: jobSender(boss), runId: done.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(continueWithoutReview({ db, jobs: worker.jobs(), runId: done.id })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(getReviewGate({ db, runId: "no-such-run" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

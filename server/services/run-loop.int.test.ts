@@ -1,35 +1,20 @@
 // The closed loop end to end on the real queue: rollouts with the simulated learner, progress rewards, boundary
 // detection, synthesis, the replay buffer and held-out evaluation.
-import type PgBoss from "pg-boss";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { disconnectDb } from "../db";
-import { jobSender, startQueue } from "../jobs/queue";
-import { registerHandlers } from "../worker/handlers";
-import { resetData, testDb } from "../../test/db";
-import { expectCompleteGroups, waitForRunStatus } from "../../test/run-helpers";
-import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
+import { describe, expect, it } from "vitest";
+import { testDb } from "../../test/db";
+import { expectCompleteGroups, useLoopWorker, waitForRunStatus } from "../../test/run-helpers";
 import { summarizeRun } from "./run-summary";
 import { changeRunStatus, createRun } from "./runs-service";
 
 const db = testDb();
-let boss: PgBoss;
 
 const small = { epochs: 3, k: 4, batchSize: 20, limitSeeds: 40, evalLimit: 40, seedQuotaPerCategory: 2, cooldownSteps: 1, seed: 7 };
 
 describe("the RODS loop", () => {
-  beforeAll(async () => {
-    await resetData(db);
-    await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
-    boss = await startQueue({ url: inject("databaseUrl"), isWorker: true });
-    await registerHandlers(boss, { concurrency: 2 });
-  });
-  afterAll(async () => {
-    await boss.stop({ graceful: false, wait: true });
-    await disconnectDb();
-  });
+  const worker = useLoopWorker(db);
 
   it("runs a rods experiment to the end with every rollout counted once, synthesis, injection and evaluation", async () => {
-    const run = await createRun({ db, jobs: jobSender(boss), config: { mode: "rods", ...small } });
+    const run = await createRun({ db, jobs: worker.jobs(), config: { mode: "rods", ...small } });
     expect(await waitForRunStatus(db, run.id, ["completed", "failed", "paused"], 240_000)).toBe("completed");
     await expectCompleteGroups(db, run.id, small.k);
 
@@ -85,7 +70,7 @@ describe("the RODS loop", () => {
   });
 
   it("a static run synthesizes and retires nothing", async () => {
-    const run = await createRun({ db, jobs: jobSender(boss), config: { mode: "static", ...small, epochs: 2 } });
+    const run = await createRun({ db, jobs: worker.jobs(), config: { mode: "static", ...small, epochs: 2 } });
     expect(await waitForRunStatus(db, run.id, ["completed", "failed", "paused"], 180_000)).toBe("completed");
     await expectCompleteGroups(db, run.id, small.k);
     expect(await db.synthesisAttempt.count({ where: { runId: run.id } })).toBe(0);
@@ -93,7 +78,7 @@ describe("the RODS loop", () => {
   });
 
   it("pauses, resumes and cancels, refusing moves that make no sense", async () => {
-    const jobs = jobSender(boss);
+    const jobs = worker.jobs();
     const run = await createRun({ db, jobs, config: { mode: "static", ...small, epochs: 50 } });
     const paused = await changeRunStatus({ db, jobs, id: run.id, action: "pause", reason: "test" });
     expect(paused.status).toBe("paused");
@@ -104,8 +89,8 @@ describe("the RODS loop", () => {
   });
 
   it("rejects invalid settings with what was wrong", async () => {
-    await expect(createRun({ db, jobs: jobSender(boss), config: { mode: "bogus" } })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("mode") });
-    await expect(createRun({ db, jobs: jobSender(boss), config: { alphaMinus: 0.9, alphaPlus: 0.5 } })).rejects.toMatchObject({ message: expect.stringContaining("α− must not exceed α+") });
-    await expect(createRun({ db, jobs: jobSender(boss), config: { datasetName: "nope" } })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(createRun({ db, jobs: worker.jobs(), config: { mode: "bogus" } })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("mode") });
+    await expect(createRun({ db, jobs: worker.jobs(), config: { alphaMinus: 0.9, alphaPlus: 0.5 } })).rejects.toMatchObject({ message: expect.stringContaining("α− must not exceed α+") });
+    await expect(createRun({ db, jobs: worker.jobs(), config: { datasetName: "nope" } })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
   });
 });

@@ -1,36 +1,22 @@
 // The step total a user watches while a run goes: planned against done, and every move of the total explained by
 // the epoch whose pool moved it. A real rods run on the real queue (simulated learner, procedural synthesis).
-import type PgBoss from "pg-boss";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { disconnectDb } from "../db";
-import { jobSender, startQueue } from "../jobs/queue";
-import { registerHandlers } from "../worker/handlers";
-import { resetData, testDb } from "../../test/db";
-import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
+import { describe, expect, it } from "vitest";
+import { testDb } from "../../test/db";
+import { useLoopWorker } from "../../test/run-helpers";
 import { listRunsOverview } from "./monitor-service";
 import { createRun } from "./runs-service";
 import { getRunStepPlan, type TRunStepPlan } from "./step-plan-service";
 
 const db = testDb();
-let boss: PgBoss;
 
 // 20 seeds in batches of 2: any injection or retirement of an odd number of tasks changes the steps of an epoch.
 const config = { mode: "rods", epochs: 3, k: 4, batchSize: 2, limitSeeds: 20, evalLimit: 20, seedQuotaPerCategory: 2, cooldownSteps: 1, seed: 11 };
 
 describe("the step plan of a running run", () => {
-  beforeAll(async () => {
-    await resetData(db);
-    await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
-    boss = await startQueue({ url: inject("databaseUrl"), isWorker: true });
-    await registerHandlers(boss, { concurrency: 2 });
-  });
-  afterAll(async () => {
-    await boss.stop({ graceful: false, wait: true });
-    await disconnectDb();
-  });
+  const worker = useLoopWorker(db);
 
   it("shows the creation plan first, and never moves the total without saying at which epoch and why", async () => {
-    const run = await createRun({ db, jobs: jobSender(boss), config });
+    const run = await createRun({ db, jobs: worker.jobs(), config });
     expect(run.totalSteps).toBe(30); // 3 epochs × 20 seeds / 2 per step
 
     const seen: TRunStepPlan[] = [];
@@ -78,7 +64,7 @@ describe("the step plan of a running run", () => {
   it("plans a rollout budget from the start: the total neither moves nor drops when the budget ends the run", async () => {
     // 8 seeds in full batches of 4, K 4: 16 rollouts a step; 100 rollouts let 7 steps start (the 7th at 96).
     const budgeted = { mode: "static", epochs: 50, k: 4, batchSize: 4, limitSeeds: 8, evalLimit: 8, evalEveryEpochs: 100, seed: 3, budgetRollouts: 100 };
-    const run = await createRun({ db, jobs: jobSender(boss), config: budgeted });
+    const run = await createRun({ db, jobs: worker.jobs(), config: budgeted });
     expect(run.totalSteps).toBe(7);
     const totals = new Set<number>();
     let status = "queued";

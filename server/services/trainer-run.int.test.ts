@@ -1,21 +1,15 @@
 // A trainer-driven run on the real queue: the test plays the trainer (claims, rolls out through sessions or submits
 // calls), RODS scores, aggregates, synthesizes and moves the pool, and held-out evaluation is claimed as work too.
-import type PgBoss from "pg-boss";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { disconnectDb } from "../db";
+import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { jobSender, startQueue } from "../jobs/queue";
-import { registerHandlers } from "../worker/handlers";
-import { resetData, testDb } from "../../test/db";
-import { expectCompleteGroups } from "../../test/run-helpers";
+import { testDb } from "../../test/db";
+import { expectCompleteGroups, useLoopWorker } from "../../test/run-helpers";
 import { createEnvSession, executeSessionCalls, finishEnvSession, nextSessionTurn } from "./env-session-service";
-import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
 import { createRun } from "./runs-service";
 import { resolveTask } from "./task-lookup";
 import { claimWork, submitRollout, type TrainerWork } from "./trainer-run-service";
 
 const db = testDb();
-let boss: PgBoss;
 const config = { mode: "rods", rollouts: "trainer", epochs: 2, k: 2, batchSize: 6, limitSeeds: 12, evalLimit: 8, evalEveryEpochs: 1, seedQuotaPerCategory: 2, cooldownSteps: 0, seed: 3 };
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -48,19 +42,10 @@ function scriptedTurns(task: Awaited<ReturnType<typeof resolveTask>>, sample: nu
 }
 
 describe("trainer-driven runs", () => {
-  beforeAll(async () => {
-    await resetData(db);
-    await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
-    boss = await startQueue({ url: inject("databaseUrl"), isWorker: true });
-    await registerHandlers(boss, { concurrency: 2 });
-  });
-  afterAll(async () => {
-    await boss.stop({ graceful: false, wait: true });
-    await disconnectDb();
-  });
+  const worker = useLoopWorker(db);
 
   it("plays two epochs end to end: claims, sessions and submitted calls, evaluation, aggregation and synthesis", async () => {
-    const run = await createRun({ db, jobs: jobSender(boss), config });
+    const run = await createRun({ db, jobs: worker.jobs(), config });
     const kinds: string[] = [];
     let useSessions = true;
     for (;;) {
@@ -124,7 +109,7 @@ describe("trainer-driven runs", () => {
   });
 
   it("refuses claims on a run that RODS rolls out itself", async () => {
-    const run = await createRun({ db, jobs: jobSender(boss), config: { ...config, rollouts: "rods", epochs: 1 } });
+    const run = await createRun({ db, jobs: worker.jobs(), config: { ...config, rollouts: "rods", epochs: 1 } });
     expect(await codeOf(claimWork({ db, runId: run.id }))).toBe("CONFLICT");
     expect(await codeOf(claimWork({ db, runId: "no-such-run" }))).toBe("NOT_FOUND");
     await db.run.update({ where: { id: run.id }, data: { status: "cancelled" } });
