@@ -92,6 +92,9 @@ test.describe("new experiment", () => {
     const mode = page.getByLabel("Mode", { exact: true });
     await expect(mode.locator("option")).toHaveText(["rods · RODS", "static · baseline", "random_seeds · ablation", "binary_reward · ablation", "no_retirement · ablation", "no_refresh · ablation", "no_rewrite · ablation"]);
     await mode.selectOption("static");
+    // The dataset is picked among those imported, each with its split sizes.
+    await expect(page.getByLabel("Dataset", { exact: true }).locator('option[value="bfcl-v3"]')).toHaveText(/^bfcl-v3 · \d+ train \/ \d+ held-out tasks$/);
+    await expect(page.getByLabel("Dataset", { exact: true })).toHaveValue("bfcl-v3");
     await expect(page.getByText("Mode static: baseline: trains on the seed tasks only")).toBeVisible();
     const trainer = page.getByRole("group", { name: "Trainer" });
     await trainer.getByLabel("Rollouts by").selectOption("trainer");

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../db";
 import { AppError } from "../errors";
 import { resetData, testDb } from "../../test/db";
+import { listDatasets } from "./dataset-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "./import-service";
 
 const db = testDb();
@@ -43,6 +44,19 @@ describe("importing BFCL folders", () => {
     expect(summary.created).toBe(0);
     expect(summary.unchanged).toBe(800);
     expect(await db.task.findMany({ select: { id: true, updatedAt: true }, orderBy: { id: "asc" } })).toEqual(before);
+  });
+
+  it("lists each imported dataset once with its split sizes, as the launch form's picker shows them", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rods-second-"));
+    cpSync(SHIPPED_BFCL_DIR, dir, { recursive: true });
+    await importTaskFolder({ db, dir, datasetName: "bfcl-copy", origin: "imported" });
+    const listed = await listDatasets({ db });
+    expect(listed.map(({ name, train, test, tasks }) => ({ name, train, test, tasks }))).toEqual([
+      { name: BFCL_DATASET, train: 400, test: 400, tasks: 800 },
+      { name: "bfcl-copy", train: 400, test: 400, tasks: 800 },
+    ]);
+    await db.dataset.delete({ where: { name: "bfcl-copy" } });
+    expect((await listDatasets({ db })).map((d) => d.name)).toEqual([BFCL_DATASET]);
   });
 
   it("rejects a folder with a broken line, names the file and line, and leaves the database as it was", async () => {

@@ -101,6 +101,7 @@ function Form({ defaults, source }: { defaults: Defaults; source?: CloneSource }
   const trpc = useTRPC();
   const router = useRouter();
   const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
+  const datasets = useQuery(trpc.experiments.datasets.queryOptions());
   const base = useMemo(() => initialValues(defaults), [defaults]);
   const [values, setValues] = useState<Values>(() => (source ? { ...base, ...flatten(source.config) } : base));
   const [name, setName] = useState(source?.name ?? "");
@@ -199,7 +200,7 @@ function Form({ defaults, source }: { defaults: Defaults; source?: CloneSource }
       </fieldset>
 
       {FIELD_GROUPS.filter((g) => !g.when).map((g) => (
-        <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} modeTexts={defaults.modeTexts} />
+        <Group key={g.title} group={g} values={values} defaults={base} errors={errors} onChange={change} modeTexts={defaults.modeTexts} datasets={datasets.data} />
       ))}
 
       <fieldset className={styles.fieldset}>
@@ -278,6 +279,7 @@ function Group({
   onChange,
   keyEnvs = [],
   modeTexts = {},
+  datasets,
   isNested = false,
 }: {
   group: FieldGroup;
@@ -289,6 +291,8 @@ function Group({
   keyEnvs?: string[];
   /** the server's text per run mode: the mode picker's options */
   modeTexts?: Record<string, string>;
+  /** the imported datasets (undefined while loading) */
+  datasets?: { name: string; train: number; test: number }[];
   isNested?: boolean;
 }) {
   const grid = (
@@ -296,7 +300,15 @@ function Group({
       {group.fields.map((f) => (
         <Field
           key={f.path}
-          field={f.isKeyEnvPicker ? keyEnvField(f, keyEnvs, values[f.path] ?? "") : f.path === "mode" ? modeField(f, modeTexts) : f}
+          field={
+            f.isKeyEnvPicker
+              ? keyEnvField(f, keyEnvs, values[f.path] ?? "")
+              : f.isDatasetPicker
+                ? datasetField(f, datasets, values[f.path] ?? "")
+                : f.path === "mode"
+                  ? modeField(f, modeTexts)
+                  : f
+          }
           value={values[f.path] ?? ""}
           defaultValue={defaults[f.path] ?? ""}
           error={errors[f.path]}
@@ -326,6 +338,14 @@ function keyEnvField(f: FieldDef, allowed: string[], current: string): FieldDef 
   const options = [{ value: "", label: "none (keyless endpoint)" }, ...allowed.map((name) => ({ value: name, label: name }))];
   if (current && !allowed.includes(current)) options.push({ value: current, label: `${current} (not allowed on this server)` });
   const help = allowed.length ? f.help : `${f.help} This server allows none, so only keyless endpoints can be used.`;
+  return { ...f, options, help };
+}
+
+/** The imported datasets with their split sizes; a cloned run's dataset that is gone stays visible, marked. */
+function datasetField(f: FieldDef, datasets: { name: string; train: number; test: number }[] | undefined, current: string): FieldDef {
+  const options = (datasets ?? []).map((d) => ({ value: d.name, label: `${d.name} · ${d.train} train / ${d.test} held-out tasks` }));
+  if (current && !options.some((o) => o.value === current)) options.push({ value: current, label: datasets ? `${current} (not imported on this server)` : current });
+  const help = datasets && datasets.length === 0 ? `${f.help} No dataset is imported yet.` : f.help;
   return { ...f, options, help };
 }
 

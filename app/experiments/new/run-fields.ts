@@ -13,6 +13,8 @@ export interface FieldDef {
   options?: { value: string; label: string }[];
   /** the options come from the server: the endpoint key variables an admin allows (experiments.defaults) */
   isKeyEnvPicker?: boolean;
+  /** the options come from the server: the imported datasets (experiments.datasets) */
+  isDatasetPicker?: boolean;
   /** the setting may be null; an empty input means null, shown with this word */
   nullLabel?: string;
   step?: number;
@@ -47,7 +49,7 @@ export const FIELD_GROUPS: FieldGroup[] = [
     title: "Run",
     fields: [
       { path: "mode", label: "Mode", help: "RODS, the static baseline, or an ablation.", kind: "select", options: [] }, // options: the server's mode texts
-      { path: "datasetName", label: "Dataset", help: "The imported dataset whose train split gives the seeds and test split the held-out set.", kind: "text" },
+      { path: "datasetName", label: "Dataset", help: "The imported dataset whose train split gives the seeds and test split the held-out set (import more with npm run rods -- import).", kind: "select", isDatasetPicker: true },
       { path: "seed", label: "Random seed", help: "Seeds every random choice (shuffles, rollouts, synthesis): same seed, same run.", kind: "integer" },
       { path: "reviewPolicy", label: "Review", help: "manual: synthesized tasks wait in /review for approval before they can enter the pool.", kind: "select", options: [{ value: "auto", label: "auto · no human review" }, { value: "manual", label: "manual · approve in /review" }] },
     ],

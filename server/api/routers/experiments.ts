@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getWebJobSender } from "../../jobs/web-queue";
 import { allowedKeyEnvs, createLlmClient, LlmError } from "../../llm/client";
 import { MODE_TEXTS, ZOpenAIEndpoint, ZOpenAIPolicy, ZRunConfig, ZRunConfigInput, ZSimulatedPolicy, ZSynthesizerConfig } from "../../rods/config";
+import { listDatasets } from "../../services/dataset-service";
 import { createRun } from "../../services/runs-service";
 import { AppError } from "../../errors";
 import { keyEnvProblem } from "../../rods/endpoint";
@@ -45,6 +46,8 @@ export const experimentsRouter = createTRPCRouter({
       synthesizers: { procedural: { kind: "procedural" as const }, llm: { ...ZSynthesizerConfig.parse({ kind: "llm", ...endpoint }), model: "" } },
     };
   }),
+  /** The imported datasets a run can be launched on, with their train (seeds) and test (held-out) counts. */
+  datasets: publicProcedure.query(({ ctx }) => listDatasets({ db: ctx.db })),
   /** Validates a draft without creating anything: the issues, keyed by path, for inline errors while typing. */
   check: publicProcedure.input(z.object({ config: z.unknown() })).query(({ input }) => {
     const parsed = ZRunConfig.safeParse(input.config);
