@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { signInViaApi } from "./helpers/auth";
 
 test.describe("small things", () => {
-  test("unknown runs and tasks answer 404 with a page that links back", async ({ page }) => {
+  test("unknown runs, tasks and studies answer 404 with a page that links back", async ({ page }) => {
     const run = await page.goto("/runs/no-such-run-id");
     expect(run?.status()).toBe(404);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such run");
@@ -14,6 +14,12 @@ test.describe("small things", () => {
     const task = await page.goto("/tasks/no-such-task-id");
     expect(task?.status()).toBe(404);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such task");
+
+    // Even an id longer than any stored one: the page, not a validation message.
+    const study = await page.goto(`/studies/${"x".repeat(150)}`);
+    expect(study?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such study");
+    await expect(page.locator("main").getByRole("link", { name: "See all studies" })).toHaveAttribute("href", "/studies");
 
     const other = await page.goto("/no-such-page");
     expect(other?.status()).toBe(404);

@@ -1,5 +1,5 @@
-// Detail pages answer 404 for unknown ids: the server-side check behind app/runs/[id] and app/tasks/[id], and that
-// it tells nothing to a visitor who may not read.
+// Detail pages answer 404 for unknown ids: the server-side check behind app/runs/[id], app/tasks/[id] and
+// app/studies/[id], and that it tells nothing to a visitor who may not read.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../db";
 import { createUser, signIn } from "./auth-service";
@@ -35,6 +35,10 @@ describe("isUnknownPageId", () => {
     expect(await isUnknownPageId({ db, kind: "task", id: "no-such-task", sessionToken: undefined })).toBe(true);
     // A task id is not a run id.
     expect(await isUnknownPageId({ db, kind: "run", id: taskId, sessionToken: undefined })).toBe(true);
+    const studyId = (await db.study.create({ data: { name: "s", modes: ["static"], seeds: 1, config: {} } })).id;
+    expect(await isUnknownPageId({ db, kind: "study", id: studyId, sessionToken: undefined })).toBe(false);
+    // An id longer than any stored one is simply unknown (the page answers 404, not a validation message).
+    expect(await isUnknownPageId({ db, kind: "study", id: "x".repeat(300), sessionToken: undefined })).toBe(true);
   });
 
   it("does not tell anonymous visitors which ids exist when anonymous reading is off; a signed-in reader is told", async () => {

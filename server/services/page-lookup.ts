@@ -10,10 +10,15 @@ export async function mayReadPages({ db, sessionToken }: { db: Db; sessionToken:
 }
 
 /** True when the id names nothing a reader could see: the page should answer 404. */
-export async function isUnknownPageId({ db, kind, id, sessionToken }: { db: Db; kind: "run" | "task"; id: string; sessionToken: string | undefined }): Promise<boolean> {
+export async function isUnknownPageId({ db, kind, id, sessionToken }: { db: Db; kind: "run" | "task" | "study"; id: string; sessionToken: string | undefined }): Promise<boolean> {
   if (!(await mayReadPages({ db, sessionToken }))) return false;
   // Ids with a NUL byte cannot be stored in Postgres (the proxy refuses them first); they name nothing.
   if (id.includes("\u0000")) return true;
-  const found = kind === "run" ? await db.run.findUnique({ where: { id }, select: { id: true } }) : await db.task.findUnique({ where: { id }, select: { id: true } });
+  const found =
+    kind === "run"
+      ? await db.run.findUnique({ where: { id }, select: { id: true } })
+      : kind === "study"
+        ? await db.study.findUnique({ where: { id }, select: { id: true } })
+        : await db.task.findUnique({ where: { id }, select: { id: true } });
   return found === null;
 }
