@@ -18,7 +18,7 @@ import { disconnectDb, getDb, type Db } from "../server/db";
 import { projectRoot } from "../server/platform/paths";
 import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { createApiKeyForEmail, DEFAULT_ADMIN_EMAIL } from "../server/services/auth-service";
-import { fillSyntheticRun } from "../test/fixtures/synthetic-run";
+import { attachSyntheticStudy, fillSyntheticRun } from "../test/fixtures/synthetic-run";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "3200" }, out: { type: "string", default: "docs/screenshots" }, keep: { type: "boolean", default: false } } });
 const port = values.port!;
@@ -60,16 +60,21 @@ try {
   if (!info) throw new Error(`no runtime file under ${home}`);
   process.env.DATABASE_URL = info.databaseUrl;
   db = getDb();
-  const dbc = db;
-  // The seed import is one transaction: the tasks appear all at once.
-  await until("the BFCL seeds", async () => (await dbc.task.count({ where: { origin: "seed" } })) > 0, 600_000);
+  // The seed import is one transaction: the tasks appear all at once (health counts them).
+  await until("the BFCL seeds", async () => (((await (await fetch(`${base}/api/health`)).json()) as { tasks: number | null }).tasks ?? 0) > 0, 600_000);
 
   // Real runs of the simulated learner, through the REST API as a script would launch them.
-  const { key } = await createApiKeyForEmail({ db, email: DEFAULT_ADMIN_EMAIL, name: "screenshots", scopes: ["runs:write"] });
+  const { key } = await createApiKeyForEmail({ db, email: DEFAULT_ADMIN_EMAIL, name: "screenshots", scopes: ["runs:write", "runs:read"] });
   const launch = async (name: string, config: Record<string, unknown>) => {
     const res = await fetch(`${base}/api/v1/runs`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ name, config }) });
     if (res.status !== 201) throw new Error(`launching ${name}: HTTP ${res.status} ${await res.text()}`);
     return ((await res.json()) as { id: string }).id;
+  };
+  // The run as a script sees it (GET /api/v1/runs/{id}).
+  const runOverApi = async (id: string) => {
+    const res = await fetch(`${base}/api/v1/runs/${id}`, { headers: { Authorization: `Bearer ${key}` } });
+    if (!res.ok) throw new Error(`reading run ${id}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as { status: string; currentStep: number; statusReason: string | null };
   };
   log("writing synthetic runs");
   const rods = await fillSyntheticRun({ db, steps: 40, tasks: 120, k: 8, epochs: 5, name: "rods · 400 seeds (synthetic)", seed: 7 });
@@ -78,11 +83,7 @@ try {
   for (const mode of ["static", "rods"] as const) {
     for (const seed of [1, 2]) studyRuns.push(await fillSyntheticRun({ db, steps: 24, tasks: 60, k: 8, epochs: 3, mode, seed, name: `study ${mode} seed ${seed} (synthetic)` }));
   }
-  const study = await db.study.create({
-    data: { name: "static vs rods, 2 seeds (synthetic)", modes: ["static", "rods"], seeds: 2, config: { budgetSteps: 24 } },
-    select: { id: true },
-  });
-  await db.run.updateMany({ where: { id: { in: studyRuns.map((r) => r.runId) } }, data: { studyId: study.id } });
+  const study = await attachSyntheticStudy({ db, name: "static vs rods, 2 seeds (synthetic)", modes: ["static", "rods"], seeds: 2, config: { budgetSteps: 24 }, runs: studyRuns });
 
   const browser = await chromium.launch({
     executablePath: existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined,
@@ -114,7 +115,7 @@ try {
 
   // The live monitor of a RODS run of the simulated learner, a few steps in (15 steps of 40 tasks × 8 rollouts).
   const quick = await launch("rods demo (simulated learner)", { mode: "rods", epochs: 3, k: 8, batchSize: 40, limitSeeds: 200, evalLimit: 100, seedQuotaPerCategory: 3, seed: 3 });
-  await until("the demo run's third step", async () => (await dbc.run.findUnique({ where: { id: quick }, select: { currentStep: true } }))!.currentStep >= 3, 600_000, 500);
+  await until("the demo run's third step", async () => (await runOverApi(quick)).currentStep >= 3, 600_000, 500);
   await shot("monitor-live", `/runs/${quick}`, visible("live, refreshing"));
 
   const manual = await launch("manual review (simulated learner)", { mode: "rods", epochs: 2, k: 8, batchSize: 40, limitSeeds: 40, evalLimit: 40, seedQuotaPerCategory: 3, reviewPolicy: "manual", seed: 5 });
@@ -128,24 +129,24 @@ try {
   await shot("api-docs", "/api/v1/docs", visible("/runs/{id}/costs"), { fullPage: false });
 
   // The quick run finished: its real synthesis costs, and the lineage of a task it synthesized.
-  await until("the quick run to finish", async () => (await dbc.run.findUnique({ where: { id: quick }, select: { status: true } }))!.status === "completed", 900_000);
+  await until("the quick run to finish", async () => (await runOverApi(quick)).status === "completed", 900_000);
   await page.goto(`/runs/${quick}`);
   const panel = page.getByTestId("synthesis-cost");
   await panel.getByRole("table").waitFor();
   await settle(page);
   await panel.screenshot({ path: path.join(outDir, "monitor-synthesis-cost.png") });
   log(`monitor-synthesis-cost.png  /runs/${quick} (${(await page.getByTestId("synthesis-cost-share").textContent()) ?? ""})`);
-  const child = await dbc.synthesisAttempt.findFirst({ where: { runId: quick, outcome: "accepted" }, select: { childTaskId: true, seedTaskId: true }, orderBy: { createdAt: "asc" } });
+  const child = await db.synthesisAttempt.findFirst({ where: { runId: quick, outcome: "accepted" }, select: { childTaskId: true, seedTaskId: true }, orderBy: { createdAt: "asc" } });
   if (child?.childTaskId) {
     await shot("lineage", `/tasks/${child.childTaskId}`, visible(/lineage/i));
     await shot("lineage-seed", `/tasks/${child.seedTaskId}`, visible(/lineage/i));
   }
   await shot("tasks", "/tasks", visible("multi_turn_base"), { fullPage: false });
-  const seedTask = await dbc.task.findFirst({ where: { origin: "seed", category: "base", split: "train" }, select: { id: true }, orderBy: { scenarioIndex: "asc" } });
+  const seedTask = await db.task.findFirst({ where: { origin: "seed", category: "base", split: "train" }, select: { id: true }, orderBy: { scenarioIndex: "asc" } });
   await shot("task-detail", `/tasks/${seedTask!.id}`, visible(/ground truth/i));
 
   // The manual-review run waits at its first epoch boundary with tasks to review.
-  await until("the review gate", async () => (await dbc.run.findUnique({ where: { id: manual }, select: { statusReason: true } }))!.statusReason?.startsWith("Waiting for review") ?? false, 900_000);
+  await until("the review gate", async () => (await runOverApi(manual)).statusReason?.startsWith("Waiting for review") ?? false, 900_000);
   await shot("monitor-review-gate", `/runs/${manual}`, visible(/waiting for review/i), { fullPage: false });
   await shot("review", `/review?run=${manual}`, (p) => p.getByRole("button", { name: /approve/i }).first().waitFor());
 
