@@ -9,6 +9,7 @@ import { createApiKey, createUser } from "../services/auth-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "../services/import-service";
 import { resetData, testDb } from "../../test/db";
 import { startApiServer, type ApiServer } from "../../test/api-server";
+import { parseExposition, pickSamples as pick, sampleValue as valueOf } from "../../test/prometheus";
 
 const db = testDb();
 let closed: ApiServer;
@@ -16,38 +17,6 @@ let open: ApiServer;
 const keys = { read: "", trainer: "" };
 let runId = "";
 let otherRunId = "";
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** A small reader of the Prometheus text format (one sample a line, `name{a="b",…} value`), independent of prom-client. */
-function parseExposition(text: string): { samples: Sample[]; types: Map<string, string> } {
-  const samples: Sample[] = [];
-  const types = new Map<string, string>();
-  for (const line of text.split("\n")) {
-    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (type) types.set(type[1]!, type[2]!);
-    if (!line || line.startsWith("#")) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, "$1");
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return { samples, types };
-}
-
-const pick = (samples: Sample[], name: string, labels: Record<string, string>) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-
-const valueOf = (samples: Sample[], name: string, labels: Record<string, string>) => {
-  const found = pick(samples, name, labels);
-  expect(found, `${name} ${JSON.stringify(labels)}`).toHaveLength(1);
-  return found[0]!.value;
-};
 
 async function scrape(server: ApiServer, key?: string) {
   const res = await fetch(`${server.url}/metrics`, { headers: key ? { Authorization: `Bearer ${key}` } : {} });

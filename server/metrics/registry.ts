@@ -33,6 +33,29 @@ function build() {
       labelNames: ["run", "backend", "outcome", "error_type"] as const,
       registers: [registry],
     }),
+    // What synthesis costs beside the rollouts, as GET /api/v1/runs/{id}/costs serves it (live runs and the latest
+    // finished ones: metrics-service's COST_METRIC_RUNS).
+    costInfo: new client.Gauge({
+      name: "rods_run_cost_info",
+      help: "One series per run whose costs are reported: the metric of its headline synthesis cost share (basis), synthesizer, policy, and whether rollout tokens are estimates (value 1).",
+      labelNames: ["run", "basis", "synthesizer", "policy", "tokens_estimated"] as const,
+      registers: [registry],
+    }),
+    costTokens: new client.Counter({
+      name: "rods_run_cost_tokens_total",
+      help: "Model tokens by run, part (synthesis: every attempt; rollouts: finished steps) and direction (in, out); the simulated learner's are estimates (rods_run_cost_info).",
+      labelNames: ["run", "part", "direction"] as const,
+      registers: [registry],
+    }),
+    costWall: new client.Counter({ name: "rods_run_cost_wall_seconds_total", help: "Job wall time by run and part (synthesis attempts, rollout groups of finished steps).", labelNames: ["run", "part"] as const, registers: [registry] }),
+    costCpu: new client.Counter({ name: "rods_run_cost_cpu_seconds_total", help: "Worker CPU by run and part (synthesis attempts, rollout groups of finished steps).", labelNames: ["run", "part"] as const, registers: [registry] }),
+    costModelCalls: new client.Counter({ name: "rods_run_synthesis_model_calls_total", help: "Model calls of the run's synthesis attempts (0 for the procedural synthesizer).", labelNames: ["run"] as const, registers: [registry] }),
+    costShare: new client.Gauge({
+      name: "rods_run_synthesis_cost_share",
+      help: "Synthesis / (synthesis + rollouts) per metric (tokens, wall, cpu), 0-1; 0 for modes that do not synthesize; absent when it cannot be told. The headline is the metric rods_run_cost_info names as basis.",
+      labelNames: ["run", "metric"] as const,
+      registers: [registry],
+    }),
     queue: new client.Gauge({ name: "rods_queue_jobs", help: "pg-boss jobs waiting (created, retry) or being worked (active), by queue.", labelNames: ["queue", "state"] as const, registers: [registry] }),
     scrapeOk: new client.Gauge({ name: "rods_metrics_database_up", help: "1 when the database numbers of this scrape were read, 0 when the database did not answer.", registers: [registry] }),
   };
@@ -48,7 +71,10 @@ export function observeHttpRequest({ surface, method, route, status, seconds }: 
   metrics().httpDuration.observe({ surface, method, route, status: String(status) }, seconds);
 }
 
-const DB_METRICS = ["runInfo", "rollouts", "infraFailures", "tokens", "stepsDone", "lastStep", "meanStep", "maxStep", "synthesis", "queue"] as const;
+const DB_METRICS = [
+  "runInfo", "rollouts", "infraFailures", "tokens", "stepsDone", "lastStep", "meanStep", "maxStep", "synthesis", "queue",
+  "costInfo", "costTokens", "costWall", "costCpu", "costModelCalls", "costShare",
+] as const;
 
 /** The exposition text: database numbers read now (deleted runs vanish), plus this process's own metrics. */
 export async function renderMetrics({ db }: { db: Db }): Promise<string> {
@@ -72,6 +98,18 @@ export async function renderMetrics({ db }: { db: Db }): Promise<string> {
       m.synthesis.inc({ run: s.runId ?? "none", backend: s.backend, outcome: s.outcome, error_type: s.errorType }, s.count);
     }
     for (const q of data.queues ?? []) m.queue.set({ queue: q.queue, state: q.state }, q.count);
+    for (const c of data.costs) {
+      const run = c.runId;
+      m.costInfo.set({ run, basis: c.basis, synthesizer: c.synthesizer, policy: c.policy, tokens_estimated: String(c.metrics.tokens.isEstimated) }, 1);
+      for (const [part, totals] of [["synthesis", c.synthesis], ["rollouts", c.rollouts]] as const) {
+        m.costTokens.inc({ run, part, direction: "in" }, totals.tokensIn);
+        m.costTokens.inc({ run, part, direction: "out" }, totals.tokensOut);
+        m.costWall.inc({ run, part }, totals.wallMs / 1000);
+        m.costCpu.inc({ run, part }, totals.cpuMs / 1000);
+      }
+      m.costModelCalls.inc({ run }, c.synthesis.modelCalls);
+      for (const metric of Object.values(c.metrics)) if (metric.share !== null) m.costShare.set({ run, metric: metric.metric }, metric.share);
+    }
     m.scrapeOk.set(1);
   } catch (error) {
     // The process metrics are still worth a scrape; the gauge says the database part is missing.

@@ -16,8 +16,8 @@ export interface RunCost extends CostShare {
   policy: "simulated" | "openai";
 }
 
-/** Cost shares of the given runs, in the order asked; an unknown id is a 404. */
-export async function getRunCosts({ db, runIds }: { db: Db; runIds: readonly string[] }): Promise<RunCost[]> {
+/** Cost shares of the given runs, in the order asked; an unknown id is a 404 (left out with skipMissing: a run deleted meanwhile). */
+export async function getRunCosts({ db, runIds, skipMissing = false }: { db: Db; runIds: readonly string[]; skipMissing?: boolean }): Promise<RunCost[]> {
   const ids = [...new Set(runIds)];
   if (ids.length > MAX_COST_RUNS) throw new AppError("BAD_REQUEST", `Ask for the costs of at most ${MAX_COST_RUNS} runs at once.`);
   if (ids.length === 0) return [];
@@ -38,10 +38,10 @@ export async function getRunCosts({ db, runIds }: { db: Db; runIds: readonly str
   ]);
   const byId = new Map(runs.map((r) => [r.id, r]));
   const missing = ids.find((id) => !byId.has(id));
-  if (missing) throw new AppError("NOT_FOUND", `No run with id "${missing}"; pick runs from the runs list.`);
+  if (missing && !skipMissing) throw new AppError("NOT_FOUND", `No run with id "${missing}"; pick runs from the runs list.`);
   const attemptsOf = new Map(attempts.map((a) => [a.runId, a]));
   const stepsOf = new Map(steps.map((s) => [s.runId, s]));
-  return ids.map((id) => {
+  return ids.filter((id) => byId.has(id)).map((id) => {
     const run = byId.get(id)!;
     const config = run.config as unknown as TRunConfig;
     const a = attemptsOf.get(id);

@@ -1,9 +1,17 @@
 // The numbers behind /metrics, read from the database: per-run totals from the per-step aggregates in Step (never a
 // scan of Rollout), step durations from Step start/finish times, synthesis outcomes grouped from SynthesisAttempt,
-// and queue depth from pg-boss's job table. server/metrics/registry.ts turns them into the Prometheus exposition.
+// queue depth from pg-boss's job table, and what synthesis costs (cost-service, the figures /api/v1/runs/{id}/costs
+// serves) for a bounded set of runs. server/metrics/registry.ts turns them into the Prometheus exposition.
 import type { Db } from "../db";
 import { JOBS } from "../jobs/contract";
 import { QUEUE_SCHEMA } from "../jobs/queue";
+import { getRunCosts, type RunCost } from "./cost-service";
+
+/**
+ * Runs whose cost figures a scrape reports: every live run (queued, running, paused) first, then the latest
+ * finished ones, at most this many in all. Cost figures are 11 series a run; the bound keeps them bounded.
+ */
+export const COST_METRIC_RUNS = 50;
 
 /** Job states that are still waiting or being worked: the queue's depth (finished jobs are history). */
 export const QUEUE_STATES = ["created", "retry", "active"] as const;
@@ -44,6 +52,8 @@ export interface ServiceMetrics {
   synthesis: SynthesisOutcomeCount[];
   /** null when the queue's tables do not exist yet (no process has started pg-boss on this database) */
   queues: QueueDepth[] | null;
+  /** cost figures of at most COST_METRIC_RUNS runs (live ones first, then the latest finished) */
+  costs: RunCost[];
 }
 
 async function runMetrics(db: Db): Promise<RunMetrics[]> {
@@ -114,8 +124,35 @@ async function queueDepths(db: Db): Promise<QueueDepth[] | null> {
   );
 }
 
-/** Everything /metrics reports from the database, read in three queries plus the queue's. */
+/** The runs whose costs are reported: live ones, then the newest finished ones, COST_METRIC_RUNS at most. */
+async function costRunIds(db: Db): Promise<string[]> {
+  const rows = await db.run.findMany({
+    where: { status: { in: ["queued", "running", "paused"] } },
+    select: { id: true },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    take: COST_METRIC_RUNS,
+  });
+  const room = COST_METRIC_RUNS - rows.length;
+  if (room > 0) {
+    rows.push(
+      ...(await db.run.findMany({
+        where: { status: { in: ["completed", "failed", "cancelled"] } },
+        select: { id: true },
+        orderBy: [{ finishedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }, { id: "asc" }],
+        take: room,
+      })),
+    );
+  }
+  return rows.map((r) => r.id);
+}
+
+/** Everything /metrics reports from the database: three queries, the queue's, and the cost service's. */
 export async function collectServiceMetrics({ db }: { db: Db }): Promise<ServiceMetrics> {
-  const [runs, synthesis, queues] = await Promise.all([runMetrics(db), synthesisOutcomes(db), queueDepths(db)]);
-  return { runs, synthesis, queues };
+  const [runs, synthesis, queues, costs] = await Promise.all([
+    runMetrics(db),
+    synthesisOutcomes(db),
+    queueDepths(db),
+    costRunIds(db).then((runIds) => getRunCosts({ db, runIds, skipMissing: true })),
+  ]);
+  return { runs, synthesis, queues, costs };
 }
