@@ -1,7 +1,7 @@
 // A chart's data as CSV (one row per x, one column per series, empty where a series has no value), so every
 // chart can be downloaded as the numbers it draws.
 // Series labels are run names: the shared cell rule quotes them and neutralises spreadsheet formulas (an
-// import-free pure module, the one value import components/ takes from server/).
+// import-free pure module; components/ takes values from server/ only from such modules: csv.ts, token-estimate.ts).
 import { csvLine } from "@/server/rods/csv";
 import type { LineChartData } from "./prepare-common";
 

@@ -1,6 +1,7 @@
 // Per-step series of one run: the training signal (informative fraction, mean φ, gradient concentration), region
 // occupancy (seeds and synthesized apart), infrastructure failures and tokens. Input: runs.series rows.
 import { METRIC_COLORS, REGION_COLORS, REGIONS, type RegionName } from "./colors";
+import { areTokensEstimated, SIMULATED_TOKENS_ESTIMATE } from "@/server/rods/token-estimate";
 import { hasAnyValue, rowsByStep, type LineChartData, type SeriesSpec } from "./prepare-common";
 
 export interface StepSeriesInput {
@@ -65,10 +66,6 @@ export function prepareInfraFailures(steps: readonly StepSeriesInput[]): LineCha
   };
 }
 
-/** What the simulated learner's token counts are (it has no tokenizer: server/policies/simulated/rollout.ts). */
-export const SIMULATED_TOKENS_ESTIMATE =
-  "estimated: the simulated learner counts tokens as characters ÷ 4 (its context, tool schemas included, per model turn; its replies), not with a tokenizer";
-
 /**
  * Prompt and completion tokens per step. An OpenAI-compatible policy reports them (usage); the simulated learner's
  * are estimates, and the chart says so.
@@ -76,7 +73,7 @@ export const SIMULATED_TOKENS_ESTIMATE =
 export function prepareTokens(steps: readonly StepSeriesInput[], { policyKind }: { policyKind: string }): LineChartData {
   const keys = ["tokensIn", "tokensOut"];
   const rows = rowsByStep(steps.map((s) => ({ step: s.step, values: { tokensIn: s.tokensIn, tokensOut: s.tokensOut } })), keys);
-  const isEstimate = policyKind === "simulated";
+  const isEstimate = areTokensEstimated(policyKind);
   const suffix = isEstimate ? " (estimated)" : "";
   return {
     rows,

@@ -4,6 +4,8 @@
 // tokens when an llm synthesizes, worker CPU when the procedural synthesizer meets the simulated learner (both run
 // on the worker), job wall time when the procedural synthesizer meets a policy behind a server.
 
+import { areTokensEstimated } from "./token-estimate";
+
 export type CostMetric = "tokens" | "wall" | "cpu";
 export const COST_METRICS: readonly CostMetric[] = ["tokens", "wall", "cpu"];
 
@@ -77,7 +79,7 @@ function valueOf(totals: CostTotals, metric: CostMetric): number {
 function metricShare(input: CostShareInput, metric: CostMetric): MetricShare {
   const synthesis = valueOf(input.synthesis, metric);
   const rollouts = valueOf(input.rollouts, metric);
-  const isEstimated = metric === "tokens" && input.policy === "simulated";
+  const isEstimated = metric === "tokens" && areTokensEstimated(input.policy);
   const base = { metric, synthesis, rollouts, isEstimated };
   if (!input.synthesizes) return { ...base, share: 0, note: "this mode does not synthesize" };
   if (input.rolloutsBy === "trainer") return { ...base, share: null, note: "the trainer rolls out itself: RODS does not see what rollouts cost" };

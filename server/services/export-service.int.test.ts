@@ -1,6 +1,8 @@
 // Exports of a real (small) rods run: each format read back by an independent reader. The BFCL folder goes
 // through `importTaskFolder` (what `rods import` runs) into a new dataset and must give the same tasks; the Parquet
 // file is read by parquet-wasm (arrow-rs), not by the library that wrote it; the CLI runs as its own process.
+// Token counts say whether they are estimates (the simulated learner's; not an openai policy's, against the fake
+// server), and the per-step CSV carries what rollouts and synthesis cost, summing to GET /api/v1/runs/{id}/costs.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,8 +12,11 @@ import { tableFromIPC } from "apache-arrow";
 import { readParquet } from "parquet-wasm";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startApiServer } from "../../test/api-server";
+import { startApiServer, type ApiServer } from "../../test/api-server";
 import { resetData, testDb } from "../../test/db";
+import { startFakeOpenAI } from "../../test/fake-openai-server";
+import { waitForRunStatus } from "../../test/run-helpers";
+import { ZRunCostV1 } from "../api/v1/costs";
 import { disconnectDb } from "../db";
 import { jobSender, startQueue } from "../jobs/queue";
 import { projectRoot } from "../platform/paths";
@@ -26,6 +31,20 @@ const run = promisify(execFile);
 let boss: PgBoss;
 let runId: string;
 let dir: string;
+/** A CSV export as rows of named cells (the cell rule quotes nothing in these columns). */
+function readCsv(text: string): Record<string, string>[] {
+  const [head, ...lines] = text.trim().split("\n");
+  const names = head!.split(",");
+  return lines.map((line) => Object.fromEntries(line.split(",").map((cell, i) => [names[i]!, cell])));
+}
+const sumOf = (rows: Record<string, string>[], column: string) => rows.reduce((n, r) => n + Number(r[column]), 0);
+
+async function download(server: ApiServer, key: string, runId: string, path: string) {
+  const res = await fetch(`${server.url}/api/v1/runs/${runId}/${path}`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(res.status, path).toBe(200);
+  return res.text();
+}
+
 /** the run's pool tasks that an export must contain (a rejected one is left out) */
 let expected: { id: string; externalId: string; contentHash: string; category: string; origin: string; turns: unknown }[];
 
@@ -195,6 +214,77 @@ describe("exports of a run", () => {
       expect((await get(`${runId}/export?format=bfcl`, trainer)).status).toBe(403);
     } finally {
       await server.stop();
+    }
+  });
+  it("flags the simulated learner's tokens as estimated and carries per-step costs that sum to the run's costs, over HTTP", async () => {
+    const user = await createUser({ db, email: "cost-exporter@example.org", name: "Cost exporter", password: "cost exporter's password" });
+    const key = (await createApiKey({ db, userId: user.id, name: "cost export reader", scopes: ["runs:read"] })).key;
+    const server = await startApiServer({ databaseUrl: inject("databaseUrl") });
+    try {
+      const trajectories = (await download(server, key, runId, "export?format=trajectories")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(trajectories.length).toBeGreaterThan(0);
+      expect(trajectories.every((t) => t.tokens_estimated === true)).toBe(true);
+
+      const rows = readCsv(await download(server, key, runId, "export?format=metrics-csv"));
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.tokens_estimated === "true")).toBe(true);
+      const cost = ZRunCostV1.parse(JSON.parse(await download(server, key, runId, "costs")));
+      expect(cost.attempts).toBeGreaterThan(0);
+      expect(sumOf(rows, "synthesis_attempts")).toBe(cost.attempts);
+      expect(sumOf(rows, "synthesis_model_calls")).toBe(cost.synthesis.modelCalls);
+      expect(sumOf(rows, "synthesis_tokens_in")).toBe(cost.synthesis.tokensIn);
+      expect(sumOf(rows, "synthesis_tokens_out")).toBe(cost.synthesis.tokensOut);
+      expect(sumOf(rows, "synthesis_wall_ms")).toBeCloseTo(cost.synthesis.wallMs, 6);
+      expect(sumOf(rows, "synthesis_cpu_ms")).toBeCloseTo(cost.synthesis.cpuMs, 6);
+      expect(sumOf(rows, "synthesis_cpu_ms")).toBeGreaterThan(0);
+      expect(sumOf(rows, "rollouts")).toBe(cost.rolloutCount);
+      expect(sumOf(rows, "rollout_wall_ms")).toBeCloseTo(cost.rollouts.wallMs, 6);
+      expect(sumOf(rows, "rollout_cpu_ms")).toBeCloseTo(cost.rollouts.cpuMs, 6);
+      expect(sumOf(rows, "tokens_in") + sumOf(rows, "tokens_out")).toBe(cost.rollouts.tokensIn + cost.rollouts.tokensOut);
+      // The headline share the API gives is the one these columns give (worker CPU here).
+      const [synthesisCpu, rolloutCpu] = [sumOf(rows, "synthesis_cpu_ms"), sumOf(rows, "rollout_cpu_ms")];
+      expect(cost.basis).toBe("cpu");
+      expect(cost.share!).toBeCloseTo(synthesisCpu / (synthesisCpu + rolloutCpu), 6);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("says an openai policy's tokens are the server's, not estimates, in the trajectories and the per-step CSV", async () => {
+    // Every model turn answers without a call and reports its usage: 321 prompt and 12 completion tokens.
+    const fake = await startFakeOpenAI({ script: () => ({ content: "Done.", usage: { promptTokens: 321, completionTokens: 12 } }) });
+    const user = await createUser({ db, email: "openai-exporter@example.org", name: "OpenAI exporter", password: "openai exporter's password" });
+    const key = (await createApiKey({ db, userId: user.id, name: "openai export reader", scopes: ["runs:read"] })).key;
+    const server = await startApiServer({ databaseUrl: inject("databaseUrl") });
+    try {
+      const created = await createRun({
+        db,
+        jobs: jobSender(boss),
+        config: {
+          mode: "static", epochs: 1, k: 2, batchSize: 4, limitSeeds: 4, evalLimit: 2,
+          policy: { kind: "openai", baseUrl: fake.url, model: "fake-model", timeoutMs: 5_000, maxRetries: 0, concurrency: 4, temperature: 0.7 },
+        },
+      });
+      expect(await waitForRunStatus(db, created.id, ["completed", "failed", "paused", "cancelled"], 240_000)).toBe("completed");
+
+      const trajectories = (await download(server, key, created.id, "export?format=trajectories")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, number | boolean | null>);
+      expect(trajectories.length).toBe(await db.rollout.count({ where: { runId: created.id } }));
+      for (const t of trajectories) {
+        expect(t.tokens_estimated).toBe(false);
+        // the server's counts, one usage per model turn
+        expect(t.tokens_in).toBeGreaterThan(0);
+        expect(Number(t.tokens_in) % 321).toBe(0);
+        expect(Number(t.tokens_out) % 12).toBe(0);
+      }
+      const rows = readCsv(await download(server, key, created.id, "export?format=metrics-csv"));
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.tokens_estimated === "false")).toBe(true);
+      expect(sumOf(rows, "tokens_in")).toBe(trajectories.reduce((n, t) => n + Number(t.tokens_in), 0));
+      // A static run synthesizes nothing, and says so with zeros.
+      expect(sumOf(rows, "synthesis_attempts")).toBe(0);
+    } finally {
+      await server.stop();
+      await fake.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 // A run's data out of RODS, streamed in batches so memory stays flat on large runs: its task pool (seeds and
 // synthesized tasks, rejected ones left out) in BFCL's multi-turn format (a folder `rods import` reads back), as
 // Parquet in verl's RL dataset layout and as JSONL for TRL / Hugging Face datasets; its trajectories as JSONL; its
-// per-step metrics as CSV. The CLI writes to a path; the web routes stream the same bytes (a folder as a tar).
+// per-step metrics and costs as CSV. Token counts say whether they are estimates (the simulated learner's are). The CLI writes to a path; the web routes stream the same bytes (a folder as a tar).
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { AppError } from "../errors";
 import { openParquetFile, type ParquetField } from "../exports/parquet";
 import { tarFolder } from "../exports/tar";
 import { csvLine } from "../rods/csv";
+import { areRunTokensEstimated } from "../rods/token-estimate";
 
 export const EXPORT_FORMATS = ["bfcl", "verl-parquet", "trl-jsonl", "trajectories", "metrics-csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -22,8 +23,8 @@ export const EXPORT_DESCRIPTIONS: Readonly<Record<ExportFormat, string>> = {
   bfcl: "task pool in BFCL multi-turn format (questions/ and answers/ per category; re-importable with rods import)",
   "verl-parquet": "task pool as Parquet in verl's RL dataset layout (data_source, prompt, ability, reward_model, extra_info)",
   "trl-jsonl": "task pool as JSONL for TRL / Hugging Face datasets (conversational prompt, tools, ground truth)",
-  trajectories: "every stored rollout as JSONL (OpenAI messages, tools, reward, advantage, step, policy version)",
-  "metrics-csv": "one CSV row per finished step (informative fraction, φ, regions, rollouts, tokens, held-out)",
+  trajectories: "every stored rollout as JSONL (OpenAI messages, tools, reward, advantage, step, policy version, tokens and whether they are estimated)",
+  "metrics-csv": "one CSV row per finished step (informative fraction, φ, regions, rollouts, tokens and whether they are estimated, held-out, what rollouts and synthesis cost)",
 };
 
 /** What a browser download of a format is called and served as. */
@@ -77,7 +78,7 @@ interface ExportTask {
 }
 
 async function assertRun(db: Db, runId: string) {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { id: true, name: true, mode: true } });
+  const run = await db.run.findUnique({ where: { id: runId }, select: { id: true, name: true, mode: true, config: true } });
   if (!run) throw new AppError("NOT_FOUND", `No run with id "${runId}". List runs on the runs page (or /runs) and pass one of their ids.`);
   return run;
 }
@@ -189,7 +190,7 @@ function verlRow(task: ExportTask, index: number) {
 }
 
 /** Every stored rollout of the run as one JSON line each, step by step. */
-async function* trajectoryLines(db: Db, runId: string): AsyncGenerator<string> {
+async function* trajectoryLines(db: Db, runId: string, areTokensEstimated: boolean): AsyncGenerator<string> {
   const toolCache = new Map<string, unknown>();
   let cursor: { stepIndex: number; taskId: string; sample: number } | undefined;
   for (;;) {
@@ -240,6 +241,7 @@ async function* trajectoryLines(db: Db, runId: string): AsyncGenerator<string> {
         turn_results: r.turnResults,
         tokens_in: r.tokensIn,
         tokens_out: r.tokensOut,
+        tokens_estimated: areTokensEstimated,
         latency_ms: r.latencyMs,
         infra_error: r.infraError,
       });
@@ -266,12 +268,35 @@ const METRIC_COLUMNS = [
   "started_at",
   "finished_at",
   "held_out_after_step",
+  // Added later, so at the end: readers by position keep working.
+  "tokens_estimated",
+  "rollout_wall_ms",
+  "rollout_cpu_ms",
+  "synthesis_attempts",
+  "synthesis_model_calls",
+  "synthesis_tokens_in",
+  "synthesis_tokens_out",
+  "synthesis_wall_ms",
+  "synthesis_cpu_ms",
 ] as const;
 
-/** One CSV line per finished step (1-based step and epoch), with the held-out score measured after that step. */
-async function* metricLines(db: Db, runId: string): AsyncGenerator<string> {
-  const evaluations = await db.evaluation.findMany({ where: { runId, split: "test", category: "overall" }, select: { stepIndex: true, score: true } });
+/**
+ * One CSV line per finished step (1-based step and epoch), with the held-out score measured after that step and
+ * what the step cost: its rollout jobs' wall time and worker CPU, and the synthesis attempts of seeds it picked.
+ * Summed over the rows these are the figures of GET /api/v1/runs/{id}/costs once no attempt is running.
+ */
+async function* metricLines(db: Db, runId: string, areTokensEstimated: boolean): AsyncGenerator<string> {
+  const [evaluations, attempts] = await Promise.all([
+    db.evaluation.findMany({ where: { runId, split: "test", category: "overall" }, select: { stepIndex: true, score: true } }),
+    db.synthesisAttempt.groupBy({
+      by: ["stepIndex"],
+      where: { runId },
+      _count: { _all: true },
+      _sum: { tokensIn: true, tokensOut: true, modelCalls: true, wallMs: true, cpuMs: true },
+    }),
+  ]);
   const heldOutAfter = new Map(evaluations.map((e) => [e.stepIndex, e.score]));
+  const synthesisOf = new Map(attempts.map((a) => [a.stepIndex, a]));
   yield METRIC_COLUMNS.join(",");
   let from = 0;
   for (;;) {
@@ -300,6 +325,15 @@ async function* metricLines(db: Db, runId: string): AsyncGenerator<string> {
         started_at: s.startedAt,
         finished_at: s.finishedAt,
         held_out_after_step: heldOutAfter.get(s.index + 1) ?? null,
+        tokens_estimated: areTokensEstimated,
+        rollout_wall_ms: s.rolloutWallMs,
+        rollout_cpu_ms: s.rolloutCpuMs,
+        synthesis_attempts: synthesisOf.get(s.index)?._count._all ?? 0,
+        synthesis_model_calls: synthesisOf.get(s.index)?._sum.modelCalls ?? 0,
+        synthesis_tokens_in: synthesisOf.get(s.index)?._sum.tokensIn ?? 0,
+        synthesis_tokens_out: synthesisOf.get(s.index)?._sum.tokensOut ?? 0,
+        synthesis_wall_ms: synthesisOf.get(s.index)?._sum.wallMs ?? 0,
+        synthesis_cpu_ms: synthesisOf.get(s.index)?._sum.cpuMs ?? 0,
       };
       yield csvLine(METRIC_COLUMNS.map((c) => row[c]));
     }
@@ -335,7 +369,7 @@ export interface ExportSummary {
  * else a file. Existing files of the same names are replaced.
  */
 export async function exportRun({ db, runId, format, out }: { db: Db; runId: string; format: ExportFormat; out: string }): Promise<ExportSummary> {
-  await assertRun(db, runId);
+  const run = await assertRun(db, runId);
   switch (format) {
     case "bfcl": {
       mkdirSync(path.join(out, "questions"), { recursive: true });
@@ -376,11 +410,17 @@ export async function exportRun({ db, runId, format, out }: { db: Db; runId: str
     case "trajectories":
     case "metrics-csv": {
       mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-      const lines = format === "trl-jsonl" ? taskLines(db, runId, trlRow) : format === "trajectories" ? trajectoryLines(db, runId) : metricLines(db, runId);
+      const lines = lineSource(db, run, format);
       const n = await writeLines(out, lines);
       return { format, path: out, rows: format === "metrics-csv" ? n - 1 : n, files: [out] };
     }
   }
+}
+
+function lineSource(db: Db, run: { id: string; config: unknown }, format: "trl-jsonl" | "trajectories" | "metrics-csv"): AsyncGenerator<string> {
+  if (format === "trl-jsonl") return taskLines(db, run.id, trlRow);
+  const isEstimated = areRunTokensEstimated(run.config);
+  return format === "trajectories" ? trajectoryLines(db, run.id, isEstimated) : metricLines(db, run.id, isEstimated);
 }
 
 async function* taskLines(db: Db, runId: string, toRow: (t: ExportTask) => unknown): AsyncGenerator<string> {
@@ -392,11 +432,11 @@ async function* taskLines(db: Db, runId: string, toRow: (t: ExportTask) => unkno
  * and the bfcl folder (as a tar) are written to a temporary folder first, then streamed from disk and removed.
  */
 export async function streamRunExport({ db, runId, format }: { db: Db; runId: string; format: ExportFormat }): Promise<ReadableStream<Uint8Array>> {
-  await assertRun(db, runId);
+  const run = await assertRun(db, runId);
   const encoder = new TextEncoder();
   let source: AsyncGenerator<Uint8Array>;
   if (format === "trl-jsonl" || format === "trajectories" || format === "metrics-csv") {
-    const lines = format === "trl-jsonl" ? taskLines(db, runId, trlRow) : format === "trajectories" ? trajectoryLines(db, runId) : metricLines(db, runId);
+    const lines = lineSource(db, run, format);
     source = (async function* () {
       for await (const line of lines) yield encoder.encode(`${line}\n`);
     })();

@@ -9,7 +9,7 @@ import { getRunCosts, type RunCost } from "./cost-service";
 
 /**
  * Runs whose cost figures a scrape reports: every live run (queued, running, paused) first, then the latest
- * finished ones, at most this many in all. Cost figures are 11 series a run; the bound keeps them bounded.
+ * finished ones, at most this many in all. Cost figures are up to 13 series a run; the bound keeps them bounded.
  */
 export const COST_METRIC_RUNS = 50;
 

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { areRunTokensEstimated } from "../rods/token-estimate";
 
 export async function getTaskRewardHistory({ db, taskId }: { db: Db; taskId: string }) {
   const rows = await db.taskStepStat.findMany({
@@ -131,7 +132,7 @@ export async function getRollout({ db, runId, taskId, stepIndex, sample }: { db:
     ...rest,
     runName: run.name,
     /** the simulated learner estimates its tokens (characters ÷ 4); OpenAI-compatible servers report them */
-    areTokensEstimated: (run.config as { policy?: { kind?: string } } | null)?.policy?.kind === "simulated",
+    areTokensEstimated: areRunTokensEstimated(run.config),
     entries: toTrajectoryEntries(messages),
     turnResults: turns.success ? turns.data.map((t) => ({ stateOk: t.stateOk, execOk: t.execOk, reason: t.reason ?? null })) : [],
   };

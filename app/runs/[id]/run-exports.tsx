@@ -6,8 +6,8 @@ const FORMATS = {
   bfcl: { label: "Task pool, BFCL format (.tar)", hint: "questions/ and answers/ per category; unpack and run rods import on the folder" },
   "verl-parquet": { label: "Task pool for verl (.parquet)", hint: "data_source, prompt, ability, reward_model, extra_info (tools, task id)" },
   "trl-jsonl": { label: "Task pool for TRL / HF datasets (.jsonl)", hint: "conversational prompt, tools, ground truth per line" },
-  trajectories: { label: "Trajectories (.jsonl)", hint: "OpenAI messages, tools, reward, advantage, step, policy version per rollout" },
-  "metrics-csv": { label: "Per-step metrics (.csv)", hint: "informative fraction, φ, regions, rollouts, tokens, held-out per step" },
+  trajectories: { label: "Trajectories (.jsonl)", hint: "OpenAI messages, tools, reward, advantage, step, policy version, tokens (tokens_estimated: true for the simulated learner) per rollout" },
+  "metrics-csv": { label: "Per-step metrics (.csv)", hint: "informative fraction, φ, regions, rollouts, tokens (estimated or not), held-out, rollout and synthesis costs per step" },
 } satisfies Record<ExportFormat, { label: string; hint: string }>;
 
 export function RunExports({ runId }: { runId: string }) {
