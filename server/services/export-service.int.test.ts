@@ -31,6 +31,7 @@ const run = promisify(execFile);
 let boss: PgBoss;
 let runId: string;
 let dir: string;
+
 /** A CSV export as rows of named cells (the cell rule quotes nothing in these columns). */
 function readCsv(text: string): Record<string, string>[] {
   const [head, ...lines] = text.trim().split("\n");
@@ -216,6 +217,7 @@ describe("exports of a run", () => {
       await server.stop();
     }
   });
+
   it("flags the simulated learner's tokens as estimated and carries per-step costs that sum to the run's costs, over HTTP", async () => {
     const user = await createUser({ db, email: "cost-exporter@example.org", name: "Cost exporter", password: "cost exporter's password" });
     const key = (await createApiKey({ db, userId: user.id, name: "cost export reader", scopes: ["runs:read"] })).key;
