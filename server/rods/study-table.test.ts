@@ -16,6 +16,8 @@ function run(mode: string, seed: number, heldOut: number | null, informative: nu
     informative,
     reward: informative.map((x) => 1 - x),
     synthesisShare: mode === "static" ? 0 : 0.1 * seed,
+    costBasis: "tokens",
+    isCostEstimated: true,
     ...extra,
   };
 }
@@ -64,7 +66,9 @@ describe("study table", () => {
     const csv = studyCsv(table).trim().split("\n");
     expect(csv[0]!.startsWith("mode,seeds,completed,held_out_mean,held_out_sd,held_out_base_mean")).toBe(true);
     expect(csv[1]!.startsWith("static,2,2,0.45,0.0707")).toBe(true);
-    expect(csv[0]!.endsWith(",synthesis_cost_share_mean,synthesis_cost_share_sd")).toBe(true);
+    expect(csv[0]!.endsWith(",synthesis_cost_share_mean,synthesis_cost_share_sd,synthesis_cost_basis,synthesis_cost_estimated")).toBe(true);
+    // The share's metric and that it counts estimated tokens (an llm synthesizer beside the simulated learner).
+    expect(csv[2]!.endsWith(",tokens,true")).toBe(true);
     expect(csv).toHaveLength(3);
   });
 });

@@ -21,6 +21,9 @@ export interface StudyRunInput {
   reward: (number | null)[];
   /** the run's synthesis cost share (headline metric of cost-share.ts), 0 for static; null when not known */
   synthesisShare: number | null;
+  /** the metric of that share (tokens, wall, cpu) and whether it counts estimated tokens (cost-share.ts) */
+  costBasis?: string | null;
+  isCostEstimated?: boolean;
 }
 
 export interface MeanSd {
@@ -43,6 +46,9 @@ export interface StudyModeRow {
   rollouts: MeanSd;
   wallSeconds: MeanSd;
   synthesisShare: MeanSd;
+  /** the share's metric and whether it is an estimate, as the mode's runs say (a study's runs share both) */
+  costBasis: string | null;
+  isCostEstimated: boolean;
 }
 
 export interface StudyCurvePoint {
@@ -108,6 +114,8 @@ export function buildStudyTable({ modes, runs }: { modes: readonly string[]; run
       rollouts: meanSd(mine.map((r) => r.rollouts)),
       wallSeconds: meanSd(mine.map((r) => r.wallSeconds)),
       synthesisShare: meanSd(mine.map((r) => r.synthesisShare)),
+      costBasis: mine.find((r) => r.costBasis)?.costBasis ?? null,
+      isCostEstimated: mine.some((r) => r.isCostEstimated === true),
     };
   });
   const curves = modes.map((mode) => {
@@ -150,7 +158,7 @@ export function studyMarkdown(table: StudyTable): string {
 /** The table as CSV: one row per mode, mean and sd in their own columns (fractions, not %). */
 export function studyCsv(table: StudyTable): string {
   const pairs = (name: string) => [`${name}_mean`, `${name}_sd`];
-  const head = ["mode", "seeds", "completed", ...pairs("held_out"), ...table.categories.flatMap((c) => pairs(`held_out_${c}`)), ...pairs("delta_vs_static"), ...pairs("informative_auc"), ...pairs("steps"), ...pairs("rollouts"), ...pairs("wall_seconds"), ...pairs("synthesis_cost_share")];
+  const head = ["mode", "seeds", "completed", ...pairs("held_out"), ...table.categories.flatMap((c) => pairs(`held_out_${c}`)), ...pairs("delta_vs_static"), ...pairs("informative_auc"), ...pairs("steps"), ...pairs("rollouts"), ...pairs("wall_seconds"), ...pairs("synthesis_cost_share"), "synthesis_cost_basis", "synthesis_cost_estimated"];
   const cells = (s: MeanSd | null | undefined) => [s?.mean ?? null, s?.sd ?? null];
   const rows = table.rows.map((r) => [
     r.mode,
@@ -164,6 +172,8 @@ export function studyCsv(table: StudyTable): string {
     ...cells(r.rollouts),
     ...cells(r.wallSeconds),
     ...cells(r.synthesisShare),
+    r.costBasis,
+    r.isCostEstimated,
   ]);
   return `${[head, ...rows].map(csvLine).join("\n")}\n`;
 }

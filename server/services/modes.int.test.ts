@@ -142,6 +142,8 @@ describe("modes, budgets and studies", () => {
     const paired = view.runs.filter((r) => r.mode === "rods").map((r) => r.heldOutFinal! - view.runs.find((s) => s.mode === "static" && s.seed === r.seed)!.heldOutFinal!);
     expect(rodsRow!.deltaToStatic!.mean).toBeCloseTo((paired[0]! + paired[1]!) / 2, 10);
     expect(view.table.curves.find((c) => c.mode === "rods")!.informative).toHaveLength(3);
+    // The CSV says what the cost share measures: worker CPU, no estimated tokens (procedural + simulated learner).
+    expect(rodsRow).toMatchObject({ costBasis: "cpu", isCostEstimated: false });
   }, 600_000);
 
   it("refuses a study from someone not signed in, and saves nothing", async () => {

@@ -136,6 +136,8 @@ export async function getStudy({ db, id }: { db: Db; id: string }): Promise<Stud
       informative: mine.map((s) => s.informativeFraction),
       reward: mine.map((s) => s.meanReward),
       synthesisShare: costs.get(run.id)?.share ?? null,
+      costBasis: costs.get(run.id)?.basis ?? null,
+      isCostEstimated: costs.get(run.id)?.isEstimated ?? false,
     };
   });
   const config = study.config as Record<string, unknown>;
