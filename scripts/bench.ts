@@ -58,6 +58,8 @@ for (const b of BENCHES) {
       const readerRow = (label: string, f: Record<string, number> | undefined) => {
         if (f) add("dashboard", label.replace("N", String(f.readers)), `${f.p95Ratio.toFixed(1)}× (p95 ${f.p95.toFixed(1)} ms, ${f.calls} calls, ${f.errors} errors)`);
       };
+      const reads = r.tableReads as Record<string, number> | undefined;
+      if (reads) add("dashboard", "scans of the rows behind the aggregates during the calls", Object.entries(reads).map(([t, n]) => `${t} ${n}`).join(", "));
       readerRow("N readers, monitor open (load + polling): p95 / baseline", r.readers as Record<string, number> | undefined);
       readerRow("N calls at one instant, coalesced: p95 / baseline", r.burst as Record<string, number> | undefined);
       readerRow("N calls at one instant, not coalesced: p95 / baseline", r.burstUncoalesced as Record<string, number> | undefined);

@@ -7,7 +7,7 @@
 // one under .rods/bench; every step's StepAggregate is written by the service the driver calls when a step closes.
 // Measures every service call the monitor page and /compare make (median and 95th percentile over repeated calls,
 // after a warm-up) and the baseline: one Step looked up by its (runId, index) key. Checks through
-// pg_stat_user_tables that the calls never read Rollout, TaskStepStat or SynthesisAttempt. Ratios are against the
+// pg_stat_user_tables that the calls never read Rollout, TaskStepStat, SynthesisAttempt or PoolEntry. Ratios are against the
 // faster of two baselines measured alongside: one Step by its (runId, index) key through Prisma, and as raw SQL.
 // Last, readers against the services with the real pool (one web process's RODS_DB_POOL_SIZE connections; no HTTP):
 // `--readers` people with the monitor open for `--read-seconds` (page load, then the live page's polling), and a
@@ -35,6 +35,7 @@ import {
   listRunsOverview,
 } from "../../server/services/monitor-service";
 import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
+import { refreshRunAggregate } from "../../server/services/monitor/run-aggregate";
 import { fillMissingStepAggregates } from "../../server/services/monitor/step-aggregates";
 import { fillRunWithSql } from "./fill";
 import { createMigratedTestDatabase, provideTestServer } from "../../test/test-database";
@@ -107,6 +108,7 @@ try {
   // The fixture writes no StepAggregate rows; write them now, as the driver would have when each step closed (else
   // the first /compare read fills them lazily and that one-time fill is counted among the monitor's reads).
   await fillMissingStepAggregates({ db, runId: other.runId });
+  await refreshRunAggregate({ db, runId: other.runId });
   const fillSeconds = (performance.now() - t0) / 1000;
   await db.$executeRawUnsafe("ANALYZE");
   const counts = await db.$queryRaw<{ stats: number; rollouts: number; steps: number; attempts: number; pool: number }[]>`
@@ -140,8 +142,8 @@ try {
   ] as const;
   const PAGE_LOAD = ["runs.get", "runs.series", "runs.distribution (newest", "runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
 
-  // The tables a closed step's charts must not read (StepAggregate holds what they need).
-  const WATCHED = ["Rollout", "TaskStepStat", "SynthesisAttempt"];
+  // The tables the monitor's reads must not touch (StepAggregate and RunAggregate hold what they need).
+  const WATCHED = ["Rollout", "TaskStepStat", "SynthesisAttempt", "PoolEntry"];
   const tableReads = async () =>
     new Map(
       (
