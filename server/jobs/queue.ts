@@ -95,6 +95,10 @@ export function listenForQueuedJobs(boss: PgBoss): () => Promise<void> {
   let client: pg.Client | null = null;
   let isStopped = false;
   let retry: NodeJS.Timeout | undefined;
+  const reconnectSoon = () => {
+    clearTimeout(retry);
+    if (!isStopped) retry = setTimeout(() => void connect(), 1_000);
+  };
   const connect = async () => {
     const next = new pg.Client({ connectionString: url });
     next.on("notification", (message) => {
@@ -103,7 +107,7 @@ export function listenForQueuedJobs(boss: PgBoss): () => Promise<void> {
     next.on("error", () => {
       if (client === next) client = null;
       void next.end().catch(() => {});
-      if (!isStopped) retry = setTimeout(() => void connect(), 1_000);
+      reconnectSoon();
     });
     try {
       await next.connect();
@@ -112,7 +116,7 @@ export function listenForQueuedJobs(boss: PgBoss): () => Promise<void> {
       client = next;
     } catch {
       void next.end().catch(() => {});
-      if (!isStopped) retry = setTimeout(() => void connect(), 1_000);
+      reconnectSoon();
     }
   };
   void connect();

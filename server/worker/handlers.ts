@@ -2,7 +2,7 @@
 import os from "node:os";
 import type PgBoss from "pg-boss";
 import { getDb } from "../db";
-import { JOBS, ZEvaluatePayload, ZImportTasksPayload, ZRolloutGroupPayload, ZRunAdvancePayload, ZSynthesizePayload } from "../jobs/contract";
+import { JOBS, ZEvaluatePayload, ZImportTasksPayload, ZRunAdvancePayload, ZSynthesizePayload } from "../jobs/contract";
 import { jobSender, workLocally } from "../jobs/queue";
 import { runEvaluation } from "../services/evaluation-service";
 import { withUnmeteredShare } from "../services/job-meter";
