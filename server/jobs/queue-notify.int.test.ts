@@ -16,7 +16,10 @@ let witnessed = 0;
 
 describe("queued rollout groups announced to other workers", () => {
   beforeAll(async () => {
-    [sender, listener, witness] = await Promise.all([1, 2, 3].map(() => startQueue({ url: inject("databaseUrl"), isWorker: false })));
+    // One after another: the first may create the queue's schema.
+    sender = await startQueue({ url: inject("databaseUrl"), isWorker: false });
+    listener = await startQueue({ url: inject("databaseUrl"), isWorker: false });
+    witness = await startQueue({ url: inject("databaseUrl"), isWorker: false });
     onJobQueued(listener, JOBS.rolloutGroup, () => heard++);
     onJobQueued(witness, JOBS.rolloutGroup, () => witnessed++);
     stops.push(listenForQueuedJobs(listener), listenForQueuedJobs(witness));
