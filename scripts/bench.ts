@@ -10,7 +10,7 @@ const isQuick = process.argv.includes("--quick");
 const BENCHES: { name: string; file: string; args: string[] }[] = [
   { name: "orchestration", file: "bench/orchestration/index.ts", args: isQuick ? ["--workers", "1"] : [] },
   { name: "ingest", file: "bench/ingest/index.ts", args: isQuick ? ["--groups", "24", "--rounds", "3"] : [] },
-  { name: "dashboard", file: "bench/dashboard/index.ts", args: isQuick ? ["--steps", "50", "--tasks", "200", "--rounds", "10", "--no-rollouts", "--read-seconds", "10"] : [] },
+  { name: "dashboard", file: "bench/dashboard/index.ts", args: isQuick ? ["--steps", "50", "--tasks", "200", "--rounds", "10", "--no-rollouts", "--read-seconds", "10"] : ["--http"] },
 ];
 
 function runBench(file: string, args: string[]): Promise<Record<string, unknown>> {
@@ -58,9 +58,15 @@ for (const b of BENCHES) {
       const readerRow = (label: string, f: Record<string, number> | undefined) => {
         if (f) add("dashboard", label.replace("N", String(f.readers)), `${f.p95Ratio.toFixed(1)}× (p95 ${f.p95.toFixed(1)} ms, ${f.calls} calls, ${f.errors} errors)`);
       };
+      const reads = r.tableReads as Record<string, number> | undefined;
+      if (reads) add("dashboard", "scans of the rows behind the aggregates during the calls", Object.entries(reads).map(([t, n]) => `${t} ${n}`).join(", "));
       readerRow("N readers, monitor open (load + polling): p95 / baseline", r.readers as Record<string, number> | undefined);
       readerRow("N calls at one instant, coalesced: p95 / baseline", r.burst as Record<string, number> | undefined);
       readerRow("N calls at one instant, not coalesced: p95 / baseline", r.burstUncoalesced as Record<string, number> | undefined);
+      const http = r.http as { skipped?: string; readers?: Record<string, number>; idleMedianMs?: Record<string, number> } | undefined;
+      if (http?.skipped) add("dashboard", "readers over HTTP", `skipped: ${http.skipped}`);
+      if (http?.idleMedianMs) add("dashboard", "over HTTP, one request alone (median): page load / fast poll / slow poll", ["page load", "fast poll", "slow poll"].map((p) => `${Object.entries(http.idleMedianMs!).find(([k]) => k.startsWith(p))?.[1].toFixed(1)} ms`).join(" / "));
+      readerRow("N readers over HTTP (next start, batched as the page sends): p95 / baseline", http?.readers);
     }
   } catch (error) {
     failed++;

@@ -4,8 +4,9 @@
 // Input: runs.compare.
 import { REGION_COLORS, REGIONS, runColor, runDash } from "./colors";
 import { finiteOrNull, hasAnyValue, rowsByStep, type LineChartData, type SeriesSpec, type StepRow } from "./prepare-common";
+import type { AxisPosition, CompareAxis, CurveSummary } from "@/server/rods/curves";
 
-export type CompareAxis = "step" | "rollouts" | "wall";
+export type { CompareAxis };
 
 export const COMPARE_AXES: readonly { value: CompareAxis; label: string; axisLabel: string }[] = [
   { value: "step", label: "steps", axisLabel: "step (policy updates)" },
@@ -13,23 +14,10 @@ export const COMPARE_AXES: readonly { value: CompareAxis; label: string; axisLab
   { value: "wall", label: "wall-clock", axisLabel: "seconds since start" },
 ];
 
-interface Position {
-  step: number;
-  rollouts: number;
-  wallSeconds: number | null;
-}
+type Position = AxisPosition;
 
-export interface CompareSummaryIn {
-  steps: number;
-  rollouts: number;
-  finalHeldOut: number | null;
-  finalHeldOutStep: number | null;
-  bestHeldOut: number | null;
-  bestHeldOutStep: number | null;
-  informativeAuc: number;
-  informativeMean: number | null;
-  wallSeconds: number | null;
-}
+/** A run's summary row as the server computes it (server/rods/curves.ts). */
+export type CompareSummaryIn = CurveSummary;
 
 export interface CompareInput {
   runs: readonly { id: string; name: string; mode: string; status: string; summary: CompareSummaryIn }[];

@@ -1,6 +1,7 @@
 // The synthesis funnel (attempted → approved, each stage a subset of the one before) and the error taxonomy.
 // Input: runs.synthesis.
 import { METRIC_COLORS } from "./colors";
+import { SYNTHESIS_ERROR_TYPES } from "@/server/synthesis/types";
 
 export interface SynthesisInput {
   funnel: readonly { key: string; label: string; count: number }[];
@@ -23,21 +24,8 @@ export interface ErrorRow {
   color: string;
 }
 
-/** The taxonomy's order (server/synthesis/types.ts), for ties; unknown types go last. */
-const TAXONOMY = [
-  "param_gen_failed",
-  "decompose_failed",
-  "func_sample_failed",
-  "vm_exec_failed",
-  "duplicate_func",
-  "query_gen_failed",
-  "query_verify_failed",
-  "query_verify_no_tag",
-  "conversation_construct_failed",
-  "no_prompts",
-  "no_pattern",
-  "pipeline_exception",
-];
+/** The taxonomy's order, for ties; unknown types go last. */
+const TAXONOMY: readonly string[] = SYNTHESIS_ERROR_TYPES;
 
 export function prepareFunnel(input: SynthesisInput): { rows: FunnelRow[]; isEmpty: boolean } {
   const attempted = input.funnel[0]?.count ?? 0;

@@ -40,13 +40,19 @@ export function placeCompareCurves({
   return {
     curve: {
       runId: run.id,
-      steps: steps.map((s) => ({
-        ...positions.get(s.step)!,
-        informativeFraction: s.informativeFraction,
+      // Fields written out (not spread): this runs for every step of every compared run.
+      steps: steps.map((s) => {
+        const at = positions.get(s.step)!;
+        return {
+          step: at.step,
+          rollouts: at.rollouts,
+          wallSeconds: at.wallSeconds,
+          informativeFraction: s.informativeFraction,
         hard: sumRegion(s.seedHard, s.synthesizedHard),
         boundary: sumRegion(s.seedBoundary, s.synthesizedBoundary),
-        mastered: sumRegion(s.seedMastered, s.synthesizedMastered),
-      })),
+          mastered: sumRegion(s.seedMastered, s.synthesizedMastered),
+        };
+      }),
       heldOut: heldOut.map((h) => ({ ...positionAfterSteps(positions, h.stepIndex), score: h.score, progress: h.progress })),
     },
     summary: summarizeCurves({ steps: curveSteps, evaluations: heldOut, startedAtMs, finishedAtMs: run.finishedAt?.getTime() ?? null }),

@@ -17,6 +17,7 @@ import { isExternalTrainer, trainerAllows, trainerGate } from "./trainer-service
 import { claimStepsAhead, canRollAhead, ROLL_AHEAD_STEPS } from "./roll-ahead";
 import { epochBatches, nextEpochSteps } from "./epoch-ahead";
 import { isEpochWaitingForSynthesis } from "./epoch-gate";
+import { refreshRunAggregateInTx } from "./monitor/run-aggregate";
 import { writeStepAggregate } from "./monitor/step-aggregates";
 import { isRunBudgetSpent, releaseUnstartedSteps } from "./run-budget";
 import { plannedTotalNow } from "./step-plan-service";
@@ -286,7 +287,6 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
           await tx.synthesisAttempt.create({ data: { runId, stepIndex, seedTaskId, backend: config.synthesizer.kind }, select: { id: true } }),
         );
       }
-      await writeStepAggregate({ tx, runId, stepIndex });
       await tx.run.update({
         where: { id: runId },
         data: {
@@ -297,6 +297,7 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
             : {}),
         },
       });
+      await writeStepAggregate({ tx, runId, stepIndex });
       return attempts.map((a) => a.id);
     },
     { timeout: 120_000 },
@@ -363,6 +364,7 @@ async function closeEpoch({ db, jobs, runId, epoch: seen }: { db: Db; jobs: JobS
         if (flags.retires && plan.inject.length) await pruneAfterInjection({ tx, runId, pMax: config.pMax, epoch });
       }
       await tx.run.update({ where: { id: runId }, data: { currentEpoch: epoch + 1 } });
+      await refreshRunAggregateInTx({ tx, runId, parts: ["pool"] });
       const isDue = isEvalEpoch({ epoch: epoch + 1, epochs: config.epochs, evalEveryEpochs: config.evalEveryEpochs });
       // With an external trainer the ack of the epoch's last step starts the evaluation (of the acknowledged version).
       return isDue && !isExternalTrainer(config) ? { stepIndex: run.currentStep, epoch: epoch + 1 } : null;

@@ -2,6 +2,7 @@
 import type { Db } from "../../db";
 import { injectionCap } from "../../rods/buffer";
 import { modeFlags, type TRunConfig } from "../../rods/config";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./run-aggregate";
 import { runNotFound } from "./run-lookup";
 
 export interface BufferEpochRow {
@@ -35,31 +36,28 @@ interface PoolGroup {
   isSeed: boolean;
   n: number;
 }
-/** GROUPING(enteredEpoch, leftEpoch, retireReason, state): a bit set for each column not grouped by. */
+/** GROUPING(enteredEpoch, leftEpoch, retireReason, state) (run-aggregate.ts): a bit set for each column not grouped by. */
 const ENTERED = 0b0111;
 const LEFT = 0b1001;
 const STATE = 0b1110;
 
 export async function getBufferLifecycle({ db, runId }: { db: Db; runId: string }): Promise<BufferLifecycle> {
-  // One scan of the run's pool: three groupings (entered, left, state), told apart by GROUPING()'s bitmask; the
-  // per-epoch running totals are sums over their few rows.
-  const [row] = await db.$queryRaw<{ config: TRunConfig; currentEpoch: number; groups: PoolGroup[] }[]>`
-    SELECT r.config, r."currentEpoch", (
-      SELECT COALESCE(json_agg(g), '[]'::json) FROM (
-        SELECT GROUPING("enteredEpoch", "leftEpoch", "retireReason", state) AS set, "enteredEpoch", "leftEpoch", "retireReason", state, "isSeed", count(*)::int AS n
-        FROM "PoolEntry" WHERE "runId" = r.id
-        GROUP BY GROUPING SETS (("enteredEpoch", "isSeed"), ("leftEpoch", "isSeed", "retireReason"), (state, "isSeed"))
-      ) g
-    ) AS groups
-    FROM "Run" r WHERE r.id = ${runId}`;
+  // The run's pool counted three ways (entered, left, state; told apart by GROUPING()'s bitmask) is kept in its
+  // RunAggregate; the per-epoch running totals are sums over those few rows.
+  const [row] = await readFresh(
+    db,
+    () => db.$queryRaw<(Freshness & { config: TRunConfig; pool: { groups: PoolGroup[] } })[]>`
+      SELECT ${FRESHNESS_COLUMNS}, r.config, a.pool FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
+  );
   if (!row) throw runNotFound(runId);
+  const groups = row.pool.groups;
   const run = row;
   const flags = modeFlags(run.config.mode);
-  const entered = row.groups.filter((g) => g.set === ENTERED && g.enteredEpoch !== null).map((g) => ({ enteredEpoch: g.enteredEpoch, isSeed: g.isSeed, _count: { _all: g.n } }));
-  const left = row.groups
+  const entered = groups.filter((g) => g.set === ENTERED && g.enteredEpoch !== null).map((g) => ({ enteredEpoch: g.enteredEpoch, isSeed: g.isSeed, _count: { _all: g.n } }));
+  const left = groups
     .filter((g) => g.set === LEFT && g.leftEpoch !== null)
     .map((g) => ({ leftEpoch: g.leftEpoch, isSeed: g.isSeed, retireReason: g.retireReason, _count: { _all: g.n } }));
-  const states = row.groups.filter((g) => g.set === STATE).map((g) => ({ state: g.state, isSeed: g.isSeed, _count: { _all: g.n } }));
+  const states = groups.filter((g) => g.set === STATE).map((g) => ({ state: g.state, isSeed: g.isSeed, _count: { _all: g.n } }));
   const lastEpoch = Math.min(run.currentEpoch, run.config.epochs - 1);
   const sum = <T>(rows: T[], pick: (r: T) => boolean, count: (r: T) => number) => rows.filter(pick).reduce((n, r) => n + count(r), 0);
   const enteredN = (r: (typeof entered)[number]) => r._count._all;

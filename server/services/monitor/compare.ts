@@ -8,54 +8,49 @@ import { redactConfigUrls } from "../../rods/endpoint";
 import { placeCompareCurves } from "../compare-curves";
 import { runNotFound } from "./run-lookup";
 import { diffRunSettings } from "./settings";
-import { fillMissingStepAggregates } from "./step-aggregates";
-import { fromSeriesJson, stepSeriesJson } from "./step-series";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./run-aggregate";
+import { fromSeriesColumns, type SeriesColumns } from "./step-series";
 
 export const MAX_COMPARED_RUNS = 8;
 
-interface CompareRow {
-  id: string;
+interface CompareRow extends Freshness {
   name: string;
   mode: RunMode;
   status: RunStatus;
   config: TRunConfig;
-  currentStep: number;
   totalSteps: number | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
-  steps: Parameters<typeof fromSeriesJson>[0];
+  series: SeriesColumns;
   heldOut: { stepIndex: number; score: number; progress: number }[];
 }
 
 export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly string[] }) {
   const ids = [...new Set(runIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw new AppError("BAD_REQUEST", `Pick between 1 and ${MAX_COMPARED_RUNS} runs to compare.`);
-  // One query: each run with its stored series rows and overall held-out points as JSON.
-  const read = () => db.$queryRaw<CompareRow[]>`
-    SELECT r.id, r.name, r.mode, r.status, r.config, r."currentStep", r."totalSteps", r."createdAt", r."startedAt", r."finishedAt",
-      ${stepSeriesJson} AS steps,
-      (SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress) ORDER BY e."stepIndex"), '[]'::json)
-       FROM "Evaluation" e WHERE e."runId" = r.id AND e.split = 'test' AND e.category = 'overall') AS "heldOut"
-    FROM "Run" r WHERE r.id = ANY(${ids}::text[])`;
-  let found = await read();
-  // A run with fewer series rows than finished steps has steps closed before StepAggregate existed: fill them once.
-  const lacking = found.filter((r) => r.steps.length < r.currentStep);
-  let filled = 0;
-  for (const r of lacking) filled += await fillMissingStepAggregates({ db, runId: r.id });
-  if (filled > 0) found = await read();
+  // One query: each run with its stored series (RunAggregate) and overall held-out points as JSON.
+  const found = await readFresh(
+    db,
+    () => db.$queryRaw<CompareRow[]>`
+      SELECT ${FRESHNESS_COLUMNS}, r.name, r.mode, r.status, r.config, r."totalSteps", r."createdAt", r."startedAt", r."finishedAt", a.series,
+        (SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress) ORDER BY e."stepIndex"), '[]'::json)
+         FROM "Evaluation" e WHERE e."runId" = r.id AND e.split = 'test' AND e.category = 'overall') AS "heldOut"
+      FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ANY(${ids}::text[])`,
+  );
   const byId = new Map(found.map((r) => [r.id, r]));
   const missing = ids.find((id) => !byId.has(id));
   if (missing !== undefined) throw runNotFound(missing);
   // Configs stored before credentials in URLs were refused are shown without them (as runs-service's getRun does).
   const runs = ids.map((id) => {
     const r = byId.get(id)!;
-    return { ...r, config: redactConfigUrls(r.config) };
+    r.config = redactConfigUrls(r.config);
+    return r;
   });
   const placed = runs.map((run) =>
     placeCompareCurves({
       run,
-      steps: fromSeriesJson(run.steps),
+      steps: fromSeriesColumns(run.series),
       heldOut: run.heldOut,
     }),
   );

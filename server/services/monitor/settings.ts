@@ -123,7 +123,8 @@ export function diffRunSettings(configs: readonly TRunConfig[]): SettingDiffRow[
     const i = (SUMMARY_KEYS as readonly string[]).indexOf(k);
     return i === -1 ? SUMMARY_KEYS.length : i;
   };
-  keys.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  // Setting paths are ASCII: code-unit order, not localeCompare (ICU collation made this the slow part of /compare).
+  keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   return keys
     .map((key) => ({ key, label: settingLabel(key), values: flats.map((f) => f.get(key) ?? "—") }))
     .filter((row) => new Set(row.values).size > 1);

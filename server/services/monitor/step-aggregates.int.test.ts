@@ -1,6 +1,6 @@
 // StepAggregate against the rows it summarises: the distribution read from it equals the task statistics binned
 // here, the synthesis funnel follows attempts finishing and reviews, and runs whose steps closed before the table
-// existed (the fixture writes no aggregates) are filled once and show the same answers.
+// existed (the fixture writes no aggregates) are filled once, with their RunAggregate, and show the same answers.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDb } from "../../../test/db";
@@ -65,9 +65,11 @@ describe("per-step aggregates", () => {
     const first = await shownFunnel(finished.runId);
     expect(await db.stepAggregate.count({ where: { runId: finished.runId } })).toBe(finished.stepsDone);
     const before = await db.stepAggregate.findMany({ where: { runId: finished.runId }, select: { updatedAt: true } });
+    const runBefore = await db.runAggregate.findUniqueOrThrow({ where: { runId: finished.runId }, select: { updatedAt: true } });
     expect(await shownFunnel(finished.runId)).toEqual(first);
     // A second read writes nothing.
     expect(await db.stepAggregate.findMany({ where: { runId: finished.runId }, select: { updatedAt: true } })).toEqual(before);
+    expect(await db.runAggregate.findUniqueOrThrow({ where: { runId: finished.runId }, select: { updatedAt: true } })).toEqual(runBefore);
   });
 
   it("shows every step's distribution as its task statistics fall: bins, regions, the md5-ordered sample with seed flags", async () => {

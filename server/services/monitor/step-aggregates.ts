@@ -5,13 +5,14 @@
 import type { Db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { DEFAULT_BINS, MAX_SCATTER_POINTS, MAX_VARIANCE } from "./histogram";
+import { refreshRunAggregate, refreshRunAggregateInTx } from "./run-aggregate";
 import { SERIES_OBJECT } from "./step-series";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Sql = Pick<Db, "$executeRaw" | "$queryRaw">;
 
 /** The funnel columns, in the order the SELECT below yields them. */
-const SYNTH_COLUMNS = [
+export const SYNTH_COLUMNS = [
   "synthAttempted",
   "synthPlanned",
   "synthExecuted",
@@ -94,9 +95,13 @@ async function insertStepAggregate(sql: Sql, runId: string, stepIndex: number, o
     ON CONFLICT ("runId", "stepIndex") ${conflict}`;
 }
 
-/** The close hook: called by the driver in the transaction that marks the step done (after its attempts exist). */
+/**
+ * The close hook: called by the driver in the transaction that marks the step done and moves the run's current
+ * step (after the step's attempts exist); writes the step's aggregate and the run's.
+ */
 export async function writeStepAggregate({ tx, runId, stepIndex }: { tx: Tx; runId: string; stepIndex: number }): Promise<void> {
   await insertStepAggregate(tx, runId, stepIndex, "keep");
+  await refreshRunAggregateInTx({ tx, runId });
 }
 
 /**
@@ -127,6 +132,8 @@ export async function refreshSynthesisOf({ db, attemptIds, childTaskIds }: { db:
     distinct: ["runId", "stepIndex"],
   });
   for (const s of steps) await refreshStepSynthesis({ db, runId: s.runId!, stepIndex: s.stepIndex! });
+  // An accepted attempt also staged its child in the pool.
+  for (const runId of new Set(steps.map((s) => s.runId!))) await refreshRunAggregate({ db, runId, parts: ["synthesis", "pool"] });
 }
 
 /** Fills the aggregates a run's finished steps lack (steps closed before StepAggregate existed); returns how many. */

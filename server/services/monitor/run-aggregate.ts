@@ -1,0 +1,128 @@
+// RunAggregate: what the monitor and /compare read for a whole run, one row per run, so that a read is one primary-key
+// lookup whatever the run's length: every finished step's series row (column-wise, compact), the synthesis funnel
+// summed over the steps, and the pool's counts for the buffer lifecycle and the injection landing. Rebuilt from
+// StepAggregate and PoolEntry (never from Rollout or TaskStepStat) when a step or an epoch closes (inside the
+// driver's transaction), when a synthesis attempt finishes or a child task is reviewed; a read that finds it older
+// than the run's current step or epoch (or missing: runs from before the table) rebuilds it once.
+import type { Db } from "../../db";
+import { Prisma } from "../../generated/prisma/client";
+import { DEFAULT_BINS } from "./histogram";
+import { fillMissingStepAggregates, SYNTH_COLUMNS } from "./step-aggregates";
+import { SERIES_FIELDS } from "./step-series";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+type Sql = Pick<Db, "$executeRaw" | "$queryRaw">;
+export type RunAggregatePart = "series" | "synthesis" | "pool";
+const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool"];
+
+/** The funnel's key for a StepAggregate column: synthPassedGates → passedGates. */
+export const funnelKey = (column: string) => column.charAt(5).toLowerCase() + column.slice(6);
+
+/** Every finished step's series row as one object of arrays (oldest first); absent values are JSON null. */
+function seriesSql(runId: string): Prisma.Sql {
+  const columns = SERIES_FIELDS.map((f) => Prisma.sql`${f}::text, COALESCE(json_agg(g.series->${f} ORDER BY g."stepIndex"), '[]'::json)`);
+  return Prisma.sql`(SELECT json_build_object(${Prisma.join(columns)}) FROM "StepAggregate" g WHERE g."runId" = ${runId})`;
+}
+
+/** The funnel summed over the run's steps, and dropped attempts by error type. */
+function synthesisSql(runId: string): Prisma.Sql {
+  const sums = SYNTH_COLUMNS.filter((c) => c !== "synthErrors").map((c) => Prisma.sql`${funnelKey(c)}::text, COALESCE(sum(${Prisma.raw(`"${c}"`)}), 0)::int`);
+  return Prisma.sql`(SELECT json_build_object(${Prisma.join(sums)}, 'errors', (
+      SELECT COALESCE(json_object_agg(z.k, z.n ORDER BY z.k), '{}'::json) FROM (
+        SELECT e.key AS k, sum(e.value::int)::int AS n FROM "StepAggregate" s CROSS JOIN LATERAL json_each_text(s."synthErrors") e
+        WHERE s."runId" = ${runId} GROUP BY 1
+      ) z))
+    FROM "StepAggregate" WHERE "runId" = ${runId})`;
+}
+
+/**
+ * The injection landing as JSON: counts of injected synthesized tasks against the run's thresholds and the bins of
+ * their first r̄ (`bins` equal-width bins over [0, 1]; [bin, count] pairs, 1-based). Stored with DEFAULT_BINS; read
+ * live for other bin counts. Counts are of p's columns: the left join's row of nulls (nothing injected) counts 0.
+ */
+export function landingSql(runId: string, bins: number): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT json_build_object(
+      'injected', count(p."taskId")::int,
+      'unobserved', count(p."taskId") FILTER (WHERE p."firstMean" IS NULL)::int,
+      'hard', count(*) FILTER (WHERE p."firstMean" < t.am)::int,
+      'boundary', count(*) FILTER (WHERE p."firstMean" >= t.am AND p."firstMean" <= t.ap)::int,
+      'mastered', count(*) FILTER (WHERE p."firstMean" > t.ap)::int,
+      'belowBurnIn', count(*) FILTER (WHERE p."firstMean" < t.bt)::int,
+      'bins', (
+        SELECT COALESCE(json_agg(json_build_array(b.bin, b.n) ORDER BY b.bin), '[]'::json) FROM (
+          SELECT GREATEST(1, LEAST(width_bucket(q."firstMean", 0, 1, ${bins}::int), ${bins}::int)) AS bin, count(*)::int AS n
+          FROM "PoolEntry" q WHERE q."runId" = ${runId} AND NOT q."isSeed" AND q."enteredEpoch" IS NOT NULL AND q."firstMean" IS NOT NULL GROUP BY 1
+        ) b))
+    FROM (SELECT (config->>'alphaMinus')::float8 AS am, (config->>'alphaPlus')::float8 AS ap, (config->>'burnInThreshold')::float8 AS bt FROM "Run" WHERE id = ${runId}) t
+    LEFT JOIN "PoolEntry" p ON p."runId" = ${runId} AND NOT p."isSeed" AND p."enteredEpoch" IS NOT NULL)`;
+}
+
+/**
+ * The pool's counts: PoolEntry grouped three ways, (enteredEpoch, isSeed), (leftEpoch, isSeed, retireReason) and
+ * (state, isSeed), told apart by GROUPING()'s bitmask (buffer-lifecycle.ts reads them), and the landing.
+ */
+function poolSql(runId: string): Prisma.Sql {
+  return Prisma.sql`json_build_object(
+    'groups', (
+      SELECT COALESCE(json_agg(g), '[]'::json) FROM (
+        SELECT GROUPING("enteredEpoch", "leftEpoch", "retireReason", state) AS set, "enteredEpoch", "leftEpoch", "retireReason", state, "isSeed", count(*)::int AS n
+        FROM "PoolEntry" WHERE "runId" = ${runId}
+        GROUP BY GROUPING SETS (("enteredEpoch", "isSeed"), ("leftEpoch", "isSeed", "retireReason"), (state, "isSeed"))
+      ) g),
+    'landing', ${landingSql(runId, DEFAULT_BINS)})`;
+}
+
+/**
+ * Rewrites the given parts of a run's aggregate inside `tx` (all of them when the row is new). The row is locked
+ * before the parts are computed, so of two refreshes racing the later one reads what the earlier committed.
+ */
+export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: { tx: Sql; runId: string; parts?: readonly RunAggregatePart[] }): Promise<void> {
+  const created = await tx.$executeRaw`
+    INSERT INTO "RunAggregate" ("runId", series, synthesis, pool, "atStep", "atEpoch")
+    SELECT id, '{}', '{}', '{}', -1, -1 FROM "Run" WHERE id = ${runId}
+    ON CONFLICT ("runId") DO NOTHING`;
+  const locked = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "RunAggregate" WHERE "runId" = ${runId} FOR UPDATE`;
+  if (locked.length === 0) return; // no such run
+  const wanted = new Set(created > 0 ? ALL_PARTS : parts);
+  const sets: Prisma.Sql[] = [Prisma.sql`"updatedAt" = now()`];
+  // The series and the pool are what a step or an epoch close changes: the marks say how current they are.
+  if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`"atStep" = r."currentStep"`);
+  if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
+  if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
+  await tx.$executeRaw`UPDATE "RunAggregate" a SET ${Prisma.join(sets)} FROM "Run" r WHERE a."runId" = ${runId} AND r.id = a."runId"`;
+}
+
+/** The same in a transaction of its own (after an attempt finished or a task was reviewed). */
+export async function refreshRunAggregate({ db, runId, parts }: { db: Db; runId: string; parts?: readonly RunAggregatePart[] }): Promise<void> {
+  await db.$transaction((tx: Tx) => refreshRunAggregateInTx({ tx, runId, parts }));
+}
+
+/** The columns a reader selects (alias r for Run, a for RunAggregate) so that `readFresh` can tell a stale row. */
+export const FRESHNESS_COLUMNS = Prisma.sql`r.id, r."currentStep", r."currentEpoch", a."atStep", a."atEpoch"`;
+export const AGGREGATE_JOIN = Prisma.sql`LEFT JOIN "RunAggregate" a ON a."runId" = r.id`;
+
+/** What FRESHNESS_COLUMNS yields. */
+export interface Freshness {
+  id: string;
+  currentStep: number;
+  currentEpoch: number;
+  atStep: number | null;
+  atEpoch: number | null;
+}
+
+/**
+ * Runs `read` (rows of runs joined with their RunAggregate, FRESHNESS_COLUMNS included); when a run's aggregate is
+ * missing or older than its current step or epoch, rebuilds it (filling any missing StepAggregate rows first) and
+ * reads once more.
+ */
+export async function readFresh<R extends Freshness>(db: Db, read: () => Promise<R[]>): Promise<R[]> {
+  const rows = await read();
+  const stale = rows.filter((r) => r.atStep !== r.currentStep || r.atEpoch !== r.currentEpoch);
+  if (stale.length === 0) return rows;
+  for (const r of stale) {
+    await fillMissingStepAggregates({ db, runId: r.id });
+    await refreshRunAggregate({ db, runId: r.id });
+  }
+  return read();
+}
