@@ -26,6 +26,7 @@ function startWorker(): ChildProcess {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: inject("databaseUrl"), RODS_WORKER_CONCURRENCY: "2" },
     stdio: ["ignore", "inherit", "inherit"],
+    detached: true, // its own process group, stopped whole (tsx wrapper and worker)
   });
   workers.push(child);
   return child;
@@ -55,8 +56,15 @@ describe("rollout groups over three worker processes", () => {
           new Promise<void>((resolve) => {
             if (w.exitCode !== null || w.signalCode !== null) return resolve();
             w.once("exit", () => resolve());
-            w.kill("SIGTERM");
-            setTimeout(() => w.kill("SIGKILL"), 20_000).unref();
+            const group = (sig: NodeJS.Signals) => {
+              try {
+                process.kill(-w.pid!, sig);
+              } catch {
+                // already gone
+              }
+            };
+            group("SIGTERM");
+            setTimeout(() => group("SIGKILL"), 20_000).unref();
           }),
       ),
     );
