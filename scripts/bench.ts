@@ -10,7 +10,7 @@ const isQuick = process.argv.includes("--quick");
 const BENCHES: { name: string; file: string; args: string[] }[] = [
   { name: "orchestration", file: "bench/orchestration/index.ts", args: isQuick ? ["--workers", "1"] : [] },
   { name: "ingest", file: "bench/ingest/index.ts", args: isQuick ? ["--groups", "24", "--rounds", "3"] : [] },
-  { name: "dashboard", file: "bench/dashboard/index.ts", args: isQuick ? ["--steps", "50", "--tasks", "200", "--rounds", "10", "--no-rollouts", "--read-seconds", "10"] : [] },
+  { name: "dashboard", file: "bench/dashboard/index.ts", args: isQuick ? ["--steps", "50", "--tasks", "200", "--rounds", "10", "--no-rollouts", "--read-seconds", "10"] : ["--http"] },
 ];
 
 function runBench(file: string, args: string[]): Promise<Record<string, unknown>> {
@@ -63,6 +63,10 @@ for (const b of BENCHES) {
       readerRow("N readers, monitor open (load + polling): p95 / baseline", r.readers as Record<string, number> | undefined);
       readerRow("N calls at one instant, coalesced: p95 / baseline", r.burst as Record<string, number> | undefined);
       readerRow("N calls at one instant, not coalesced: p95 / baseline", r.burstUncoalesced as Record<string, number> | undefined);
+      const http = r.http as { skipped?: string; readers?: Record<string, number>; idleMedianMs?: Record<string, number> } | undefined;
+      if (http?.skipped) add("dashboard", "readers over HTTP", `skipped: ${http.skipped}`);
+      if (http?.idleMedianMs) add("dashboard", "over HTTP, one request alone (median): page load / fast poll / slow poll", ["page load", "fast poll", "slow poll"].map((p) => `${Object.entries(http.idleMedianMs!).find(([k]) => k.startsWith(p))?.[1].toFixed(1)} ms`).join(" / "));
+      readerRow("N readers over HTTP (next start, batched as the page sends): p95 / baseline", http?.readers);
     }
   } catch (error) {
     failed++;

@@ -1,10 +1,11 @@
 // The run monitor's and /compare's response times on a big run, against one plain indexed query on the same database.
 // Run: npx tsx bench/dashboard/index.ts [--steps 200] [--tasks 800] [--k 16] [--rounds 40] [--no-rollouts]
-//        [--readers 200] [--read-seconds 20] [--reader-rounds 5] [--json]
+//        [--readers 200] [--read-seconds 20] [--reader-rounds 5] [--http] [--http-port 3190] [--json]
 //
 // Fills a finished run of steps × tasks × K with SQL (bench/dashboard/fill.ts: rollouts included, compact rows) and
 // a small static run (test/fixtures/synthetic-run.ts) into rods_bench_test on DATABASE_URL's server or an embedded
-// one under .rods/bench; every step's StepAggregate is written by the service the driver calls when a step closes.
+// one under .rods/bench; every step's StepAggregate and the run's RunAggregate are written by the services the driver
+// calls when a step closes.
 // Measures every service call the monitor page and /compare make (median and 95th percentile over repeated calls,
 // after a warm-up) and the baseline: one Step looked up by its (runId, index) key. Checks through
 // pg_stat_user_tables that the calls never read Rollout, TaskStepStat, SynthesisAttempt or PoolEntry. Ratios are against the
@@ -12,6 +13,7 @@
 // Last, readers against the services with the real pool (one web process's RODS_DB_POOL_SIZE connections; no HTTP):
 // `--readers` people with the monitor open for `--read-seconds` (page load, then the live page's polling), and a
 // burst of `--readers` calls at one instant (`--reader-rounds` times), coalesced and not; p95 against the baseline.
+// With --http, the same readers over HTTP against the built web app on the same database (http-readers.ts).
 import { performance } from "node:perf_hooks";
 import { disconnectDb, getDb, type Db } from "../../server/db";
 import { getBufferLifecycle as readBuffer } from "../../server/services/monitor/buffer-lifecycle";
@@ -38,6 +40,8 @@ import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
 import { refreshRunAggregate } from "../../server/services/monitor/run-aggregate";
 import { fillMissingStepAggregates } from "../../server/services/monitor/step-aggregates";
 import { fillRunWithSql } from "./fill";
+import { measureHttpReaders, type HttpReaders } from "./http-readers";
+import { quantile, readerFigures, simulateReaders, timedCall, type ReaderFigures } from "./readers";
 import { createMigratedTestDatabase, provideTestServer } from "../../test/test-database";
 
 function arg(name: string, fallback: number): number {
@@ -53,6 +57,10 @@ const READERS = arg("readers", 200);
 const READER_ROUNDS = arg("reader-rounds", 5);
 const READ_SECONDS = arg("read-seconds", 20);
 const AS_JSON = process.argv.includes("--json");
+const IS_HTTP = process.argv.includes("--http");
+const HTTP_PORT = arg("http-port", 3190);
+/** The monitor's calls a live page polls every 2.5 s (the others every 10 s). */
+const FAST_POLLS = ["runs.get", "runs.series", "runs.distribution (newest"];
 // With --json the human lines go to stderr and one JSON line to stdout (npm run bench collects it).
 if (AS_JSON) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(" ")}\n`);
 
@@ -71,11 +79,6 @@ function uncoalescedCalls(db: Db, runId: string, otherRunId: string, steps: numb
     ["runs.heldOut", () => readHeldOut({ db, runId })],
     ["runs.compare", () => readCompare({ db, runIds: [runId, otherRunId] })],
   ];
-}
-
-function quantile(sorted: number[], q: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
 }
 
 /** Interleaved rounds (every call once per round, warm-up rounds first), so load from other processes falls on all alike. */
@@ -184,59 +187,27 @@ try {
       ` (control: one rollout count afterwards adds ${readsAfterControl - (readsAfterMonitor.get("Rollout") ?? 0)} to Rollout)`,
   );
   // Readers, against the services with the real pool (RODS_DB_POOL_SIZE connections, as one web process has; no HTTP).
-  type ReaderFigures = { readers: number; calls: number; errors: number; median: number; p95: number; p95Ratio: number; seconds: number };
-  const figures = (latencies: number[], errors: number, seconds: number): ReaderFigures => {
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p95 = sorted.length ? quantile(sorted, 0.95) : NaN;
-    return { readers: READERS, calls: latencies.length + errors, errors, median: sorted.length ? quantile(sorted, 0.5) : NaN, p95, p95Ratio: p95 / base.median, seconds };
-  };
-  const timedCall = async (fn: () => Promise<unknown>, latencies: number[]): Promise<boolean> => {
-    const t0 = performance.now();
-    try {
-      await fn();
-      latencies.push(performance.now() - t0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const byName = new Map<string, () => Promise<unknown>>(calls.map(([name, fn]) => [name, fn]));
-  const pageCalls = [...byName].filter(([name]) => PAGE_LOAD.some((p) => name.startsWith(p)));
-  const FAST = ["runs.get", "runs.series", "runs.distribution (newest"];
+  const figures = (latencies: number[], errors: number, seconds: number) => readerFigures({ readers: READERS, latencies, errors, seconds, baselineMs: base.median });
+  const pageCalls = calls.filter(([name]) => PAGE_LOAD.some((p) => name.startsWith(p)));
   let open: ReaderFigures | undefined;
   let burst: ReaderFigures | undefined;
   let burstUncoalesced: ReaderFigures | undefined;
+  let http: HttpReaders | undefined;
   if (READERS > 0) {
-    // 1. READERS people with the run's monitor open for READ_SECONDS: each loads the page (its seven calls at once,
-    //    as the browser sends them), then polls as the page does for a live run: get, series and distribution
-    //    every 2.5 s, the other four every 10 s, each reader at its own phase.
-    {
-      const latencies: number[] = [];
-      let errors = 0;
-      const t0 = performance.now();
-      const end = t0 + READ_SECONDS * 1000;
-      const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-      await Promise.all(
-        Array.from({ length: READERS }, async (_, reader) => {
-          await sleep((reader / READERS) * 2500);
-          const loaded = await Promise.all(pageCalls.map(([, fn]) => timedCall(fn, latencies)));
-          errors += loaded.filter((ok) => !ok).length;
-          const loop = async (names: string[], everyMs: number) => {
-            for (let next = performance.now() + everyMs; next < end; next += everyMs) {
-              await sleep(next - performance.now());
-              const polled = await Promise.all(pageCalls.filter(([name]) => names.some((n) => name.startsWith(n))).map(([, fn]) => timedCall(fn, latencies)));
-              errors += polled.filter((ok) => !ok).length;
-            }
-          };
-          await Promise.all([loop(FAST, 2500), loop(pageCalls.map(([n]) => n).filter((n) => !FAST.some((f) => n.startsWith(f))), 10_000)]);
-        }),
-      );
-      open = figures(latencies, errors, (performance.now() - t0) / 1000);
-      console.log(
-        `\n${READERS} readers with the monitor open for ${open.seconds.toFixed(0)} s (page load, then the live page's polling): ${open.calls} calls, ` +
-          `median ${open.median.toFixed(1)} ms, p95 ${open.p95.toFixed(1)} ms (${open.p95Ratio.toFixed(1)}× the baseline median), errors ${errors}`,
-      );
-    }
+    // 1. READERS people with the run's monitor open for READ_SECONDS (bench/dashboard/readers.ts).
+    const isFast = ([name]: readonly [string, unknown]) => FAST_POLLS.some((f) => name.startsWith(f));
+    open = await simulateReaders({
+      readers: READERS,
+      seconds: READ_SECONDS,
+      load: pageCalls,
+      fastPolls: pageCalls.filter(isFast),
+      slowPolls: pageCalls.filter((c) => !isFast(c)),
+      baselineMs: base.median,
+    });
+    console.log(
+      `\n${READERS} readers with the monitor open for ${open.seconds.toFixed(0)} s (page load, then the live page's polling): ${open.calls} calls, ` +
+        `median ${open.median.toFixed(1)} ms, p95 ${open.p95.toFixed(1)} ms (${open.p95Ratio.toFixed(1)}× the baseline median), errors ${open.errors}`,
+    );
     // 2. A burst: READERS calls sent at the same instant, READER_ROUNDS times (each reader rotates through the
     //    monitor's calls), through the coalescing door and then straight to the reads without it.
     const runBurst = async (list: readonly (readonly [string, () => Promise<unknown>])[]) => {
@@ -260,6 +231,9 @@ try {
       `${READERS} calls at one instant × ${READER_ROUNDS} rounds (not coalesced): median ${burstUncoalesced.median.toFixed(1)} ms, p95 ${burstUncoalesced.p95.toFixed(1)} ms ` +
         `(${burstUncoalesced.p95Ratio.toFixed(1)}× the baseline median), errors ${burstUncoalesced.errors}`,
     );
+    // 3. The same readers over HTTP against the built web app (--http).
+    if (IS_HTTP) http = await measureHttpReaders({ databaseUrl: url, runId, port: HTTP_PORT, readers: READERS, seconds: READ_SECONDS, baselineMs: base.median, log: (l) => console.log(l) });
+    if (http?.skipped) console.log(`readers over HTTP skipped: ${http.skipped}`);
   }
   if (AS_JSON) {
     process.stdout.write(
@@ -275,6 +249,7 @@ try {
         readers: open,
         burst,
         burstUncoalesced,
+        http,
         tableReads: tableReadCounts,
       })}\n`,
     );

@@ -174,6 +174,8 @@ try {
         }
         const stored = await db.rollout.groupBy({ by: ["infraError"], where: { runId: run.id }, _count: { _all: true } });
         const infra = stored.filter((g) => g.infraError !== null);
+        const rolledOut = stored.reduce((n, g) => n + g._count._all, 0);
+        if (rolledOut !== SEEDS * EPOCHS * K) log(`  WARNING: ${rolledOut} rollouts stored, ${SEEDS * EPOCHS * K} expected (${SEEDS} seeds × ${EPOCHS} epochs × K ${K}): the run did not do what it was asked`);
         if (infra.length) log(`  infrastructure failures: ${infra.map((g) => `${g._count._all} × ${g.infraError}`).join("; ")}`);
         const storedToFinished = median(steps.map((s) => s.finished.getTime() - s.stored.getTime()));
         const finishedToNext = median(steps.filter((s) => s.next).map((s) => s.next!.getTime() - s.finished.getTime()));
@@ -181,7 +183,7 @@ try {
           workers,
           concurrency: c,
           requests: spans.length,
-          rollouts: stored.reduce((n, g) => n + g._count._all, 0),
+          rollouts: rolledOut,
           infraFailures: infra.reduce((n, g) => n + g._count._all, 0),
           seconds: Number(t.seconds.toFixed(2)),
           achievedPerSecond: Number(achieved.toFixed(1)),

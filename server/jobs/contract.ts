@@ -23,6 +23,7 @@ export type TImportTasksPayload = z.infer<typeof ZImportTasksPayload>;
 
 export const ZRunAdvancePayload = z.object({ runId: z.string().min(1) });
 export const ZRolloutGroupPayload = z.object({ runId: z.string().min(1), stepIndex: z.number().int().min(0), taskId: z.string().min(1) });
+export type TRolloutGroupPayload = z.infer<typeof ZRolloutGroupPayload>;
 export const ZSynthesizePayload = z.object({ runId: z.string().min(1), attemptId: z.string().min(1) });
 export const ZEvaluatePayload = z.object({ runId: z.string().min(1), stepIndex: z.number().int().min(0), epoch: z.number().int().min(0) });
 

@@ -1,4 +1,5 @@
 // pg-boss in its own schema, shared by web (enqueue only) and worker (enqueue and work).
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { JOB_PAYLOADS, JOBS, type JobName, type JobPayload, type JobSender } from "./contract";
 
@@ -21,6 +22,7 @@ export async function startQueue({ url, isWorker, maintenanceSeconds = 15 }: { u
     schedule: false,
   });
   boss.on("error", (error) => console.error("[queue]", error.message));
+  queueUrls.set(boss, url);
   await boss.start();
   for (const name of Object.keys(JOB_PAYLOADS) as JobName[]) {
     const policy = QUEUE_POLICIES[name] ?? "standard";
@@ -36,7 +38,19 @@ export async function enqueue<N extends JobName>(boss: PgBoss, name: N, payload:
 }
 
 // Workers of this process per queue: a job sent from here wakes them at once instead of at their next poll.
-const localWorkers = new WeakMap<PgBoss, Map<string, string[]>>();
+const localWakers = new WeakMap<PgBoss, Map<string, (() => void)[]>>();
+const queueUrls = new WeakMap<PgBoss, string>();
+
+/** Registers what wakes this process's takers of `name` (a pg-boss worker, or the rollout-group hand). */
+export function onJobQueued(boss: PgBoss, name: JobName, wake: () => void): void {
+  const byName = localWakers.get(boss) ?? new Map<string, (() => void)[]>();
+  byName.set(name, [...(byName.get(name) ?? []), wake]);
+  localWakers.set(boss, byName);
+}
+
+function wakeLocal(boss: PgBoss, name: string): void {
+  for (const wake of localWakers.get(boss)?.get(name) ?? []) wake();
+}
 
 export async function workLocally<N extends JobName>(
   boss: PgBoss,
@@ -45,10 +59,73 @@ export async function workLocally<N extends JobName>(
   handler: PgBoss.WorkHandler<unknown>,
 ): Promise<string> {
   const id = await boss.work(name, options, handler);
-  const byName = localWorkers.get(boss) ?? new Map<string, string[]>();
-  byName.set(name, [...(byName.get(name) ?? []), id]);
-  localWorkers.set(boss, byName);
+  onJobQueued(boss, name, () => boss.notifyWorker(id));
   return id;
+}
+
+// Rollout groups are also announced to the other worker processes through Postgres NOTIFY, so they fetch them at once
+// rather than at their next poll. Sends while a NOTIFY is on its way share the next one (a step's groups: one or two).
+const CHANNEL = "rods_job_queued";
+const ANNOUNCED: ReadonlySet<string> = new Set([JOBS.rolloutGroup]);
+const announcing = new WeakMap<PgBoss, { inFlight: boolean; pending: Set<string> }>();
+
+function announce(boss: PgBoss, name: string): void {
+  const state = announcing.get(boss) ?? { inFlight: false, pending: new Set<string>() };
+  announcing.set(boss, state);
+  state.pending.add(name);
+  if (state.inFlight) return;
+  state.inFlight = true;
+  void (async () => {
+    while (state.pending.size) {
+      const names = [...state.pending];
+      state.pending.clear();
+      for (const n of names) await boss.getDb().executeSql("SELECT pg_notify($1, $2)", [CHANNEL, n]).catch(() => {}); // pollers still find it
+    }
+    state.inFlight = false;
+  })();
+}
+
+/**
+ * Listens for jobs other processes queue and wakes this process's takers; reconnects after a lost connection (the
+ * takers' own polling covers the gap). Returns a stop function.
+ */
+export function listenForQueuedJobs(boss: PgBoss): () => Promise<void> {
+  const url = queueUrls.get(boss);
+  if (!url) throw new Error("listenForQueuedJobs needs a queue made by startQueue");
+  let client: pg.Client | null = null;
+  let isStopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const reconnectSoon = () => {
+    clearTimeout(retry);
+    if (!isStopped) retry = setTimeout(() => void connect(), 1_000);
+  };
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url });
+    next.on("notification", (message) => {
+      if (message.payload) wakeLocal(boss, message.payload);
+    });
+    next.on("error", () => {
+      if (client === next) client = null;
+      void next.end().catch(() => {});
+      reconnectSoon();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANNEL}`);
+      if (isStopped) return void (await next.end());
+      client = next;
+    } catch {
+      void next.end().catch(() => {});
+      reconnectSoon();
+    }
+  };
+  void connect();
+  return async () => {
+    isStopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
+    client = null;
+  };
 }
 
 export function jobSender(boss: PgBoss): JobSender {
@@ -60,7 +137,9 @@ export function jobSender(boss: PgBoss): JobSender {
       if (options.startAfterSeconds !== undefined) sendOptions.startAfter = options.startAfterSeconds;
       if (options.expireInSeconds !== undefined) sendOptions.expireInSeconds = options.expireInSeconds;
       await enqueue(boss, name, payload, sendOptions);
-      if (sendOptions.startAfter === undefined) for (const id of localWorkers.get(boss)?.get(name) ?? []) boss.notifyWorker(id);
+      if (sendOptions.startAfter !== undefined) return;
+      wakeLocal(boss, name);
+      if (ANNOUNCED.has(name)) announce(boss, name);
     },
   };
 }

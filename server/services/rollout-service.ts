@@ -5,6 +5,7 @@ import { verifyTrajectory } from "../envs/bfcl/verifier";
 import type { Prisma } from "../generated/prisma/client";
 import type { Policy, RolloutTask } from "../policies/types";
 import type { TRunConfig } from "../rods/config";
+import { groupsToHold } from "../rods/group-hand";
 import { hashSeed } from "../rods/random";
 import { preparedGroundTruthOf } from "./ground-truth-cache";
 import { startJobMeter, type JobMeter } from "./job-meter";
@@ -71,4 +72,12 @@ async function rollOutGroup({ db, runId, stepIndex, taskId, meter }: { db: Db; r
     rows: scored.map((s) => ({ runId, stepIndex, taskId, sample: s.sample, policyVersion: version, ...s.data, jobCpuMs, jobWallMs })),
   });
   return { stored, skipped: existing.size };
+}
+
+/** Rollout groups of this run a worker process holds at once (server/rods/group-hand.ts); a run gone: one. */
+export async function groupsToHoldForRun({ db, runId, workerSlots }: { db: Db; runId: string; workerSlots: number }): Promise<number> {
+  const run = await db.run.findUnique({ where: { id: runId }, select: { config: true } });
+  if (!run) return 1;
+  const config = run.config as unknown as TRunConfig;
+  return groupsToHold({ policyConcurrency: config.policy.kind === "openai" ? config.policy.concurrency : null, k: config.k, workerSlots });
 }

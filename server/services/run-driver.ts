@@ -64,7 +64,7 @@ export async function tickRun({ db, jobs, runId }: { db: Db; jobs: JobSender; ru
     const lastFinishedAt = steps.reduce<Date | null>((t, s) => (s.finishedAt && (!t || s.finishedAt > t) ? s.finishedAt : t), null);
     if (await isEpochWaitingForSynthesis({ db, runId, stepIndexes: steps.map((s) => s.index), lastFinishedAt })) return "waiting";
     if (await holdForReview({ db, runId, config, epoch: run.currentEpoch })) return "waiting";
-    await closeEpoch({ db, jobs, runId });
+    await closeEpoch({ db, jobs, runId, epoch: run.currentEpoch });
     return "advanced";
   }
   if (step.status === "pending") {
@@ -305,10 +305,12 @@ async function finishStep({ db, jobs, runId, stepIndex }: { db: Db; jobs: JobSen
   await Promise.all(seedsToSynthesize.map((attemptId) => jobs.send(JOBS.synthesize, { runId, attemptId }, { singletonKey: attemptId })));
 }
 
-async function closeEpoch({ db, jobs, runId }: { db: Db; jobs: JobSender; runId: string }) {
+/** Closes `epoch`, the one the tick saw done; a tick of another worker may have closed it (and moved on) meanwhile. */
+async function closeEpoch({ db, jobs, runId, epoch: seen }: { db: Db; jobs: JobSender; runId: string; epoch: number }) {
   const evaluation = await db.$transaction(
     async (tx) => {
       const run = await lockRun(tx, runId);
+      if (run.currentEpoch !== seen) return null;
       const config = run.config as unknown as TRunConfig;
       const flags = modeFlags(config.mode);
       const pending = await tx.step.count({ where: { runId, epoch: run.currentEpoch, status: { not: "done" } } });

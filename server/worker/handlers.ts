@@ -1,19 +1,25 @@
 // Job handlers: validate the payload again, then call one service.
+import os from "node:os";
 import type PgBoss from "pg-boss";
 import { getDb } from "../db";
-import { JOBS, ZEvaluatePayload, ZImportTasksPayload, ZRolloutGroupPayload, ZRunAdvancePayload, ZSynthesizePayload } from "../jobs/contract";
+import { JOBS, ZEvaluatePayload, ZImportTasksPayload, ZRunAdvancePayload, ZSynthesizePayload } from "../jobs/contract";
 import { jobSender, workLocally } from "../jobs/queue";
 import { runEvaluation } from "../services/evaluation-service";
 import { withUnmeteredShare } from "../services/job-meter";
 import { importTaskFolder, updateImportProgress } from "../services/import-service";
-import { runRolloutGroup } from "../services/rollout-service";
+import { groupsToHoldForRun, runRolloutGroup } from "../services/rollout-service";
 import { runSynthesisAttempt } from "../services/synthesis-service";
 import { driveRun, nudgeRun } from "./drive";
+import { startGroupHand, type GroupHand } from "./group-hand";
 
 const POLL = { batchSize: 1, pollingIntervalSeconds: 0.5 };
-const GROUP_POLLERS_PER_SLOT = 4;
+/** Runs whose group cap this process knows (a run's config does not change C or K); cleared when it grows large. */
+const MAX_CACHED_CAPS = 1_000;
 
-export async function registerHandlers(boss: PgBoss, { concurrency }: { concurrency: number }): Promise<void> {
+export async function registerHandlers(
+  boss: PgBoss,
+  { concurrency, workerId = `${os.hostname()}:${process.pid}` }: { concurrency: number; workerId?: string },
+): Promise<{ groups: GroupHand }> {
   const jobs = jobSender(boss);
   // Imports are rare and write in one transaction: one at a time is enough.
   await boss.work(JOBS.importTasks, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -40,20 +46,30 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
     return { outcome };
   });
 
-  // Rollout groups are fetched two at a time by several pollers, so one slow group holds back one other at most and a
-  // fast policy always has groups in hand; the policy's own limit caps requests in flight. A failed group fails its
-  // batch, and the retry skips the samples already stored. Local workers: groups queued here wake them at once.
-  for (let i = 0; i < concurrency * GROUP_POLLERS_PER_SLOT; i++) {
-    await workLocally(boss, JOBS.rolloutGroup, { batchSize: 2, pollingIntervalSeconds: 0.5 }, async (batch) => {
-      const payloads = batch.map((job) => ZRolloutGroupPayload.parse(job.data));
-      const results = await Promise.allSettled(payloads.map((p) => runRolloutGroup({ db: getDb(), ...p })));
-      // The last group of a step finishes the step here and now, and queues the next one (no queue round trip).
-      for (const runId of new Set(payloads.map((p) => p.runId))) nudgeRun({ jobs, runId });
-      const failure = results.find((r) => r.status === "rejected");
-      if (failure) throw (failure as PromiseRejectedResult).reason;
-      return results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
-    });
-  }
+  // Rollout groups: this process holds what fills each run's policy concurrency plus a small reserve (group-hand.ts);
+  // the policy's own limit caps requests in flight. Each group is its own job: a failed one is retried alone, and
+  // the retry skips the samples already stored.
+  const caps = new Map<string, number>();
+  const groups = startGroupHand({
+    boss,
+    workerId,
+    async capOf(runId) {
+      const known = caps.get(runId);
+      if (known !== undefined) return known;
+      const cap = await groupsToHoldForRun({ db: getDb(), runId, workerSlots: concurrency });
+      if (caps.size >= MAX_CACHED_CAPS) caps.clear();
+      caps.set(runId, cap);
+      return cap;
+    },
+    async run(payload) {
+      try {
+        return await runRolloutGroup({ db: getDb(), ...payload });
+      } finally {
+        // The last group of a step finishes the step here and now, and queues the next one (no queue round trip).
+        nudgeRun({ jobs, runId: payload.runId });
+      }
+    },
+  });
   // Synthesis attempts are short and CPU-bound: several per fetch, one after another, so the queue's polling does
   // not become the pace of synthesis.
   await workLocally(boss, JOBS.synthesize, { batchSize: 8, pollingIntervalSeconds: 0.5 }, async (batch) => {
@@ -82,4 +98,5 @@ export async function registerHandlers(boss: PgBoss, { concurrency }: { concurre
     nudgeRun({ jobs, runId: payload.runId });
     return { stored };
   });
+  return { groups };
 }

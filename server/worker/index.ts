@@ -26,7 +26,7 @@ const db = getDb();
 const boss = await startQueue({ url: env.DATABASE_URL, isWorker: true });
 const heartbeat = startPeriodic({ name: "heartbeat", intervalMs: 5_000, run: () => recordHeartbeat({ db, workerId }) });
 const sessionCleanup = startPeriodic({ name: "env-sessions", intervalMs: 60_000, run: async () => void (await expireIdleSessions({ db })) });
-await registerHandlers(boss, { concurrency: env.RODS_WORKER_CONCURRENCY });
+const handlers = await registerHandlers(boss, { concurrency: env.RODS_WORKER_CONCURRENCY, workerId });
 console.log(`[worker] ${workerId} ready`);
 
 let isStopping = false;
@@ -34,9 +34,10 @@ async function shutdown(signal: string) {
   if (isStopping) return;
   isStopping = true;
   console.log(`[worker] ${signal}: stopping`);
-  // Order: periodic runners, then the queue (letting active jobs finish briefly), then the database.
+  // Order: periodic runners, the rollout groups in hand and the queue (letting active jobs finish briefly), then the database.
   await heartbeat.stop();
   await sessionCleanup.stop();
+  await handlers.groups.stop({ timeoutMs: 10_000 });
   await boss.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => {});
   await removeHeartbeat({ db, workerId }).catch(() => {});
   await disconnectDb();

@@ -22,9 +22,20 @@ function startWorker(): ChildProcess {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: inject("databaseUrl"), RODS_WORKER_CONCURRENCY: "2" },
     stdio: ["ignore", "inherit", "inherit"],
+    // Its own process group: a SIGKILL to the tsx wrapper alone would leave the worker itself running (an orphan that
+    // heartbeats and takes jobs in the next test files).
+    detached: true,
   });
   workers.push(child);
   return child;
+}
+
+function signal(child: ChildProcess, sig: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, sig);
+  } catch {
+    // already gone
+  }
 }
 
 describe("worker crash", () => {
@@ -41,8 +52,8 @@ describe("worker crash", () => {
           new Promise<void>((resolve) => {
             if (w.exitCode !== null || w.signalCode !== null) return resolve();
             w.once("exit", () => resolve());
-            w.kill("SIGTERM");
-            setTimeout(() => w.kill("SIGKILL"), 20_000).unref();
+            signal(w, "SIGTERM");
+            setTimeout(() => signal(w, "SIGKILL"), 20_000).unref();
           }),
       ),
     );
@@ -64,7 +75,7 @@ describe("worker crash", () => {
           const stored = await db.rollout.count({ where: { runId: run.id, stepIndex: step.index } });
           const expected = step.taskIds.length * k;
           if (stored > 0 && stored < expected) {
-            first.kill("SIGKILL");
+            signal(first, "SIGKILL");
             killedAt = { step: step.index, stored, expected };
             return true;
           }

@@ -1,0 +1,99 @@
+// The readers over HTTP: the built web app (`next start`, production, the existing .next build) on the bench's
+// database, and people with the monitor open sending the page's tRPC GETs as the browser does (httpBatchLink: the
+// calls of one tick in one request; anonymous reading on loopback). First each request alone on the idle server
+// (sequential medians), then the readers.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { projectRoot } from "../../server/platform/paths";
+import { quantile, simulateReaders, type Call, type ReaderFigures } from "./readers";
+
+export interface HttpReaders {
+  /** why the phase did not run (no build) */
+  skipped?: string;
+  /** each call alone on the idle server, median ms */
+  idleMedianMs?: Record<string, number>;
+  readers?: ReaderFigures;
+  /** HTTP statuses other than 200 during the readers, by status (0 = network error) */
+  failures?: Record<string, number>;
+}
+
+export async function measureHttpReaders({
+  databaseUrl,
+  runId,
+  port,
+  readers,
+  seconds,
+  baselineMs,
+  log,
+}: {
+  databaseUrl: string;
+  runId: string;
+  port: number;
+  readers: number;
+  seconds: number;
+  /** the indexed lookup's median (ms) the ratios are taken against */
+  baselineMs: number;
+  log: (line: string) => void;
+}): Promise<HttpReaders> {
+  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) return { skipped: "no build of the web app (.next): run `npm run build` first" };
+  const base = `http://127.0.0.1:${port}`;
+  const web = spawn(path.join(projectRoot, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: projectRoot,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), RODS_HOME: ".rods/bench-web", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  const exited = new Promise<void>((resolve) => web.once("exit", () => resolve()));
+  try {
+    for (let waited = 0; ; waited += 250) {
+      const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (web.exitCode !== null || waited > 60_000) throw new Error(`the web app did not answer on ${base} (exit code ${web.exitCode})`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const failures = new Map<number, number>();
+    // As the page's tRPC client (httpBatchLink) sends them: the calls made in one tick go as one GET.
+    const batch = (label: string, names: readonly string[]): Call => [
+      label,
+      async () => {
+        const input = Object.fromEntries(names.map((_, i) => [String(i), { json: { id: runId } }]));
+        const res = await fetch(`${base}/api/trpc/${names.join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`).catch(() => null);
+        await res?.arrayBuffer();
+        if (res?.status !== 200) {
+          failures.set(res?.status ?? 0, (failures.get(res?.status ?? 0) ?? 0) + 1);
+          throw new Error(`HTTP ${res?.status ?? "network error"}`);
+        }
+      },
+    ];
+    const fast = ["runs.get", "runs.series", "runs.distribution"];
+    const slow = ["runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
+    const page = batch(`page load (${fast.length + slow.length} calls)`, [...fast, ...slow]);
+    const fastPoll = batch(`fast poll (${fast.length} calls)`, fast);
+    const slowPoll = batch(`slow poll (${slow.length} calls)`, slow);
+    const single = [...fast, ...slow].map((name) => batch(name, [name]));
+    // Each request alone on the idle server: 3 warm-up rounds, then 20.
+    const alone = [...single, page, fastPoll, slowPoll];
+    const idle = new Map<string, number[]>(alone.map(([n]) => [n, []]));
+    for (let round = -3; round < 20; round++) {
+      for (const [name, fn] of alone) {
+        const t0 = performance.now();
+        await fn();
+        if (round >= 0) idle.get(name)!.push(performance.now() - t0);
+      }
+    }
+    const idleMedianMs = Object.fromEntries([...idle].map(([n, l]) => [n, quantile([...l].sort((a, b) => a - b), 0.5)]));
+    log(`over HTTP, each request alone (median ms): ${Object.entries(idleMedianMs).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(", ")}`);
+    failures.clear();
+    const figures = await simulateReaders({ readers, seconds, load: [page], fastPolls: [fastPoll], slowPolls: [slowPoll], baselineMs });
+    log(
+      `${readers} readers over HTTP for ${figures.seconds.toFixed(0)} s (batched as the page sends them): ${figures.calls} requests, median ${figures.median.toFixed(1)} ms, ` +
+        `p95 ${figures.p95.toFixed(1)} ms (${figures.p95Ratio.toFixed(1)}× the lookup's median), errors ${figures.errors}` +
+        (failures.size ? ` (${[...failures].map(([s, n]) => `${s || "network error"}×${n}`).join(", ")})` : ""),
+    );
+    return { idleMedianMs, readers: figures, failures: Object.fromEntries([...failures].map(([s, n]) => [String(s), n])) };
+  } finally {
+    web.kill("SIGTERM");
+    await exited;
+  }
+}

@@ -1,0 +1,80 @@
+// People with a run's monitor open, as the page behaves: each loads the page (its calls at once, as the browser sends
+// them), then polls as the page does for a live run: the fast calls every 2.5 s, the others every 10 s, each reader
+// at its own phase. Used against the services (bench/dashboard/index.ts) and over HTTP (http-readers.ts).
+import { performance } from "node:perf_hooks";
+
+export type Call = readonly [name: string, fn: () => Promise<unknown>];
+export interface ReaderFigures {
+  readers: number;
+  calls: number;
+  errors: number;
+  median: number;
+  p95: number;
+  p95Ratio: number;
+  seconds: number;
+}
+
+export function quantile(sorted: number[], q: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function readerFigures({ readers, latencies, errors, seconds, baselineMs }: { readers: number; latencies: number[]; errors: number; seconds: number; baselineMs: number }): ReaderFigures {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p95 = sorted.length ? quantile(sorted, 0.95) : NaN;
+  return { readers, calls: latencies.length + errors, errors, median: sorted.length ? quantile(sorted, 0.5) : NaN, p95, p95Ratio: p95 / baselineMs, seconds };
+}
+
+/** Runs `fn`, adding its time to `latencies` when it succeeds; false when it threw. */
+export async function timedCall(fn: () => Promise<unknown>, latencies: number[]): Promise<boolean> {
+  const t0 = performance.now();
+  try {
+    await fn();
+    latencies.push(performance.now() - t0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `readers` people with the monitor open for `seconds`: `load` at once when the page opens, then `fastPolls` every
+ * 2.5 s and `slowPolls` every 10 s (the page's live intervals), each reader at its own phase.
+ */
+export async function simulateReaders({
+  readers,
+  seconds,
+  load,
+  fastPolls,
+  slowPolls,
+  baselineMs,
+}: {
+  readers: number;
+  seconds: number;
+  load: readonly Call[];
+  fastPolls: readonly Call[];
+  slowPolls: readonly Call[];
+  baselineMs: number;
+}): Promise<ReaderFigures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+  await Promise.all(
+    Array.from({ length: readers }, async (_, reader) => {
+      await sleep((reader / readers) * 2500);
+      const loaded = await Promise.all(load.map(([, fn]) => timedCall(fn, latencies)));
+      errors += loaded.filter((ok) => !ok).length;
+      const loop = async (polled: readonly Call[], everyMs: number) => {
+        for (let next = performance.now() + everyMs; next < end; next += everyMs) {
+          await sleep(next - performance.now());
+          const ok = await Promise.all(polled.map(([, fn]) => timedCall(fn, latencies)));
+          errors += ok.filter((x) => !x).length;
+        }
+      };
+      await Promise.all([loop(fastPolls, 2500), loop(slowPolls, 10_000)]);
+    }),
+  );
+  return readerFigures({ readers, latencies, errors, seconds: (performance.now() - t0) / 1000, baselineMs });
+}
