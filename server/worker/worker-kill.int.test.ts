@@ -1,6 +1,7 @@
 // A worker killed with SIGKILL in the middle of a step, and a new one started: the run completes and every step
 // has exactly tasks × K rollouts, none twice.
 import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { disconnectDb } from "../db";
@@ -16,9 +17,7 @@ let sender: PgBoss;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  // node itself, not the tsx wrapper: a SIGKILL of the wrapper left its node child working on (the "killed"
-  // worker kept taking jobs) and holding vitest's output pipe, so the int run waited 10 s at exit.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/worker/index.ts"], {
+  const child = spawn(path.join(projectRoot, "node_modules", ".bin", "tsx"), ["server/worker/index.ts"], {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: inject("databaseUrl"), RODS_WORKER_CONCURRENCY: "2" },
     stdio: ["ignore", "inherit", "inherit"],
