@@ -25,6 +25,7 @@ export async function measureHttpReaders({
   port,
   readers,
   seconds,
+  stepEverySeconds,
   baselineMs,
   log,
 }: {
@@ -33,6 +34,7 @@ export async function measureHttpReaders({
   port: number;
   readers: number;
   seconds: number;
+  stepEverySeconds: number;
   /** the indexed lookup's median (ms) the ratios are taken against */
   baselineMs: number;
   log: (line: string) => void;
@@ -66,12 +68,16 @@ export async function measureHttpReaders({
         }
       },
     ];
-    const fast = ["runs.get", "runs.series", "runs.distribution"];
+    // The page's polls (app/runs/[id]/run-monitor.tsx): header and step plan every 2.5 s, the series and the newest
+    // step's distribution after a poll that shows a step closed (one request each), the pool and synthesis charts
+    // every 10 s.
+    const fast = ["runs.get", "runs.stepPlan"];
+    const onStep = ["runs.series", "runs.distribution"];
     const slow = ["runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
-    const page = batch(`page load (${fast.length + slow.length} calls)`, [...fast, ...slow]);
+    const page = batch(`page load (${fast.length + onStep.length + slow.length} calls)`, [...fast, ...onStep, ...slow]);
     const fastPoll = batch(`fast poll (${fast.length} calls)`, fast);
     const slowPoll = batch(`slow poll (${slow.length} calls)`, slow);
-    const single = [...fast, ...slow].map((name) => batch(name, [name]));
+    const single = [...fast, ...onStep, ...slow].map((name) => batch(name, [name]));
     // Each request alone on the idle server: 3 warm-up rounds, then 20.
     const alone = [...single, page, fastPoll, slowPoll];
     const idle = new Map<string, number[]>(alone.map(([n]) => [n, []]));
@@ -85,7 +91,7 @@ export async function measureHttpReaders({
     const idleMedianMs = Object.fromEntries([...idle].map(([n, l]) => [n, quantile([...l].sort((a, b) => a - b), 0.5)]));
     log(`over HTTP, each request alone (median ms): ${Object.entries(idleMedianMs).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(", ")}`);
     failures.clear();
-    const figures = await simulateReaders({ readers, seconds, load: [page], fastPolls: [fastPoll], slowPolls: [slowPoll], baselineMs });
+    const figures = await simulateReaders({ readers, seconds, load: [page], fastPolls: [fastPoll], stepPolls: single.filter(([name]) => onStep.includes(name)), stepEverySeconds, slowPolls: [slowPoll], baselineMs });
     log(
       `${readers} readers over HTTP for ${figures.seconds.toFixed(0)} s (batched as the page sends them): ${figures.calls} requests, median ${figures.median.toFixed(1)} ms, ` +
         `p95 ${figures.p95.toFixed(1)} ms (${figures.p95Ratio.toFixed(1)}× the lookup's median), errors ${figures.errors}` +

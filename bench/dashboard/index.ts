@@ -1,6 +1,6 @@
 // The run monitor's and /compare's response times on a big run, against one plain indexed query on the same database.
 // Run: npx tsx bench/dashboard/index.ts [--steps 200] [--tasks 800] [--k 16] [--rounds 40] [--no-rollouts]
-//        [--readers 200] [--read-seconds 20] [--reader-rounds 5] [--http] [--http-port 3190] [--json]
+//        [--readers 200] [--read-seconds 20] [--step-every 10] [--reader-rounds 5] [--http] [--http-port 3190] [--json]
 //
 // Fills a finished run of steps × tasks × K with SQL (bench/dashboard/fill.ts: rollouts included, compact rows) and
 // a small static run (test/fixtures/synthetic-run.ts) into rods_bench_test on DATABASE_URL's server or an embedded
@@ -11,7 +11,8 @@
 // pg_stat_user_tables that the calls never read Rollout, TaskStepStat, SynthesisAttempt or PoolEntry. Ratios are against the
 // faster of two baselines measured alongside: one Step by its (runId, index) key through Prisma, and as raw SQL.
 // Last, readers against the services with the real pool (one web process's RODS_DB_POOL_SIZE connections; no HTTP):
-// `--readers` people with the monitor open for `--read-seconds` (page load, then the live page's polling), and a
+// `--readers` people with the monitor open for `--read-seconds` (page load, then the live page's polling, a step
+// closing every `--step-every` seconds), and a
 // burst of `--readers` calls at one instant (`--reader-rounds` times), coalesced and not; p95 against the baseline.
 // With --http, the same readers over HTTP against the built web app on the same database (http-readers.ts).
 import { performance } from "node:perf_hooks";
@@ -59,8 +60,12 @@ const READ_SECONDS = arg("read-seconds", 20);
 const AS_JSON = process.argv.includes("--json");
 const IS_HTTP = process.argv.includes("--http");
 const HTTP_PORT = arg("http-port", 3190);
-/** The monitor's calls a live page polls every 2.5 s (the others every 10 s). */
-const FAST_POLLS = ["runs.get", "runs.series", "runs.distribution (newest"];
+/** A step closes every STEP_EVERY seconds while the readers watch (a worst case: real steps take minutes). */
+const STEP_EVERY = arg("step-every", 10);
+/** What a live monitor page polls every 2.5 s, what it fetches again when a step closed, and what every 10 s. */
+const FAST_POLLS = ["runs.get"];
+const STEP_POLLS = ["runs.series", "runs.distribution (newest"];
+const SLOW_POLLS = ["runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
 // With --json the human lines go to stderr and one JSON line to stdout (npm run bench collects it).
 if (AS_JSON) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(" ")}\n`);
 
@@ -195,13 +200,15 @@ try {
   let http: HttpReaders | undefined;
   if (READERS > 0) {
     // 1. READERS people with the run's monitor open for READ_SECONDS (bench/dashboard/readers.ts).
-    const isFast = ([name]: readonly [string, unknown]) => FAST_POLLS.some((f) => name.startsWith(f));
+    const among = (prefixes: readonly string[]) => pageCalls.filter(([name]) => prefixes.some((p) => name.startsWith(p)));
     open = await simulateReaders({
       readers: READERS,
       seconds: READ_SECONDS,
       load: pageCalls,
-      fastPolls: pageCalls.filter(isFast),
-      slowPolls: pageCalls.filter((c) => !isFast(c)),
+      fastPolls: among(FAST_POLLS),
+      stepPolls: among(STEP_POLLS),
+      stepEverySeconds: STEP_EVERY,
+      slowPolls: among(SLOW_POLLS),
       baselineMs: base.median,
     });
     console.log(
@@ -232,7 +239,7 @@ try {
         `(${burstUncoalesced.p95Ratio.toFixed(1)}× the baseline median), errors ${burstUncoalesced.errors}`,
     );
     // 3. The same readers over HTTP against the built web app (--http).
-    if (IS_HTTP) http = await measureHttpReaders({ databaseUrl: url, runId, port: HTTP_PORT, readers: READERS, seconds: READ_SECONDS, baselineMs: base.median, log: (l) => console.log(l) });
+    if (IS_HTTP) http = await measureHttpReaders({ databaseUrl: url, runId, port: HTTP_PORT, readers: READERS, seconds: READ_SECONDS, stepEverySeconds: STEP_EVERY, baselineMs: base.median, log: (l) => console.log(l) });
     if (http?.skipped) console.log(`readers over HTTP skipped: ${http.skipped}`);
   }
   if (AS_JSON) {

@@ -39,13 +39,17 @@ export async function timedCall(fn: () => Promise<unknown>, latencies: number[])
 
 /**
  * `readers` people with the monitor open for `seconds`: `load` at once when the page opens, then `fastPolls` every
- * 2.5 s and `slowPolls` every 10 s (the page's live intervals), each reader at its own phase.
+ * 2.5 s, with `stepPolls` added to the first poll after each step closes (one every `stepEverySeconds`, as the page
+ * refetches the series and the newest step's distribution when the header's step count moves), and `slowPolls`
+ * every 10 s; each reader at its own phase.
  */
 export async function simulateReaders({
   readers,
   seconds,
   load,
   fastPolls,
+  stepPolls,
+  stepEverySeconds,
   slowPolls,
   baselineMs,
 }: {
@@ -53,6 +57,8 @@ export async function simulateReaders({
   seconds: number;
   load: readonly Call[];
   fastPolls: readonly Call[];
+  stepPolls: readonly Call[];
+  stepEverySeconds: number;
   slowPolls: readonly Call[];
   baselineMs: number;
 }): Promise<ReaderFigures> {
@@ -61,19 +67,24 @@ export async function simulateReaders({
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+  const stepAt = (t: number) => Math.floor((t - t0) / (stepEverySeconds * 1000));
   await Promise.all(
     Array.from({ length: readers }, async (_, reader) => {
       await sleep((reader / readers) * 2500);
       const loaded = await Promise.all(load.map(([, fn]) => timedCall(fn, latencies)));
       errors += loaded.filter((ok) => !ok).length;
-      const loop = async (polled: readonly Call[], everyMs: number) => {
+      let seenStep = stepAt(performance.now());
+      const loop = async (polled: readonly Call[], everyMs: number, followsSteps: boolean) => {
         for (let next = performance.now() + everyMs; next < end; next += everyMs) {
           await sleep(next - performance.now());
-          const ok = await Promise.all(polled.map(([, fn]) => timedCall(fn, latencies)));
+          const step = stepAt(performance.now());
+          const calls = followsSteps && step !== seenStep ? [...polled, ...stepPolls] : polled;
+          if (followsSteps) seenStep = step;
+          const ok = await Promise.all(calls.map(([, fn]) => timedCall(fn, latencies)));
           errors += ok.filter((x) => !x).length;
         }
       };
-      await Promise.all([loop(fastPolls, 2500), loop(slowPolls, 10_000)]);
+      await Promise.all([loop(fastPolls, 2500, true), loop(slowPolls, 10_000, false)]);
     }),
   );
   return readerFigures({ readers, latencies, errors, seconds: (performance.now() - t0) / 1000, baselineMs });

@@ -52,7 +52,7 @@ describe("review service", () => {
       await runSynthesisAttempt({ db, attemptId: attempt.id, synthesizer });
       if ((await db.task.count({ where: { origin: "synthesized" } })) >= 6) break;
     }
-    pending = (await db.task.findMany({ where: { origin: "synthesized" }, select: { id: true }, orderBy: { createdAt: "asc" } })).map((t) => t.id);
+    pending = (await db.task.findMany({ where: { origin: "synthesized" }, select: { id: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map((t) => t.id);
     expect(pending.length).toBeGreaterThanOrEqual(6);
   });
   afterAll(() => disconnectDb());

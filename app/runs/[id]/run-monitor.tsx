@@ -1,6 +1,7 @@
 "use client";
 // The live monitor of one run: header (status, progress, ETA, settings) and every chart. While the run is queued
-// or running, the cheap queries (header, series, newest step) refresh every 2.5 s and the rest every 10 s; when it
+// or running, the header and the step plan refresh every 2.5 s, the series and the newest step's distribution when
+// the header shows another step finished, and the rest every 10 s; when it
 // stops being live (finished, paused, failed) every query of the page is fetched once more, so the final evaluation
 // and the last synthesis and pool changes show without a reload.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -41,11 +42,20 @@ export function RunMonitor({ runId }: { runId: string }) {
     retry: (count, error) => error.data?.code !== "NOT_FOUND" && count < 1,
   });
   const isLive = header.data?.isLive ?? false;
-  const series = useQuery({ ...trpc.runs.series.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? FAST_MS : false });
+  // The series changes only when a step closes: fetched again when the header's count of finished steps moves, not
+  // on every poll (with many people watching, the header poll is small and the series is not).
+  const series = useQuery({ ...trpc.runs.series.queryOptions({ id: runId }), enabled: header.isSuccess });
+  const stepsDone = header.data?.progress.stepsDone;
   const plan = useQuery({ ...trpc.runs.stepPlan.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? FAST_MS : false });
   // The same query as the held-out chart's (one request): the newest score is a figure of the summary too.
   const heldOut = useQuery({ ...trpc.runs.heldOut.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? SLOW_MS : false });
   const queryClient = useQueryClient();
+  const seenSteps = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (stepsDone === undefined) return;
+    if (seenSteps.current !== undefined && seenSteps.current !== stepsDone) void queryClient.invalidateQueries({ queryKey: trpc.runs.series.queryKey({ id: runId }) });
+    seenSteps.current = stepsDone;
+  }, [stepsDone, queryClient, trpc, runId]);
   const wasLive = useRef<boolean | null>(null);
   useEffect(() => {
     if (!header.isSuccess) return;

@@ -135,6 +135,13 @@ describe("text checks", () => {
     expect(leakedNames("Please sort it out.", [call], { isStrict: true })).toEqual(["sort"]);
   });
 
+  it("masks argument values as whole words only, so a short value does not hide a name it sits inside", () => {
+    const short: ExecutedCall = { ...call, name: "mkdir", args: { dir_name: "a" } };
+    // "a" is inside "cat": cutting it out left "c t" and the leak went unseen (an edit naming a tool passed the gate).
+    expect(leakedNames("Make a folder called a, then use cat on it.", [short])).toEqual(["cat"]);
+    expect(leakedNames("Make a folder called a.", [short])).toEqual([]);
+  });
+
   it("rejects a turn that leaves out a value its calls need", () => {
     expect(heuristicVerdict([{ text: "Show me what's inside 'get_stock_info.txt'.", calls: [call] }]).isAccepted).toBe(true);
     const verdict = heuristicVerdict([{ text: "Show me what's inside the file.", calls: [call] }]);

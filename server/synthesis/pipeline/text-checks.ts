@@ -42,7 +42,8 @@ export function leakedNames(text: string, calls: readonly ExecutedCall[], option
   const { toolNames: tools, paramIdentifiers: params } = vocabulary();
   let masked = text;
   const values = calls.flatMap((c) => stringLeaves(c.args)).filter((v) => v.length > 0).sort((a, b) => b.length - a.length);
-  for (const v of values) masked = masked.split(v).join(" ");
+  // Whole words only: a short value ("a", "post") must not cut a tool name it happens to sit inside ("cat", "post_tweet").
+  for (const v of values) masked = masked.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(v)}(?![A-Za-z0-9_])`, "g"), " ");
   const tokens = new Set((masked.match(/[A-Za-z0-9_]+/g) ?? []).map((t) => t.toLowerCase()));
   const found: string[] = [];
   for (const name of tools) {
