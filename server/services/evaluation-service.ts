@@ -6,6 +6,7 @@ import { hashSeed } from "../rods/random";
 import { policyForEvaluation } from "./policy-store";
 import { rolloutAndScore } from "./rollout-service";
 import { rolloutTaskSelect, toRolloutTask } from "./task-mapping";
+import { refreshRunAggregate } from "./monitor/run-aggregate";
 
 export async function runEvaluation({ db, runId, stepIndex, epoch }: { db: Db; runId: string; stepIndex: number; epoch: number }): Promise<number> {
   if ((await db.evaluation.count({ where: { runId, stepIndex } })) > 0) return 0;
@@ -28,10 +29,13 @@ export async function runEvaluation({ db, runId, stepIndex, epoch }: { db: Db; r
     // infrastructure failures are not scores
     scored.reward === null ? [] : [{ category: task.category, reward: scored.reward, success: scored.success === true }],
   );
-  const created = await db.evaluation.createMany({
-    data: evaluationRows(scoredResults).map((row) => ({ runId, stepIndex, epoch, split: "test", ...row })),
-    skipDuplicates: true,
-  });
+  return storeEvaluation({ db, runId, stepIndex, epoch, rows: evaluationRows(scoredResults) });
+}
+
+/** Stores one held-out evaluation (once per step: a repeat writes nothing) and the run's score curve the monitor reads. */
+export async function storeEvaluation({ db, runId, stepIndex, epoch, rows }: { db: Db; runId: string; stepIndex: number; epoch: number; rows: ReturnType<typeof evaluationRows> }): Promise<number> {
+  const created = await db.evaluation.createMany({ data: rows.map((row) => ({ runId, stepIndex, epoch, split: "test", ...row })), skipDuplicates: true });
+  if (created.count > 0) await refreshRunAggregate({ db, runId, parts: ["heldOut"] });
   return created.count;
 }
 

@@ -10,7 +10,7 @@ import { isEvalEpoch } from "../rods/schedule";
 import type { Verification } from "../envs/bfcl/verifier";
 import type { ChatMessage } from "../policies/types";
 import { playEpisode, type TCallInput } from "./env-episode";
-import { ensureEvalRequest, evaluationRows } from "./evaluation-service";
+import { ensureEvalRequest, evaluationRows, storeEvaluation } from "./evaluation-service";
 import { resolveTask } from "./task-lookup";
 
 type Tx = Prisma.TransactionClient | Db;
@@ -162,10 +162,7 @@ async function completeEvaluation({ db, requestId }: { db: Db; requestId: string
   const tasks = await db.task.findMany({ where: { id: { in: request.taskIds } }, select: { id: true, category: true } });
   const categoryOf = new Map(tasks.map((t) => [t.id, t.category]));
   const rows = evaluationRows(rollouts.map((r) => ({ category: categoryOf.get(r.taskId) ?? "unknown", reward: r.reward, success: r.success })));
-  await db.evaluation.createMany({
-    data: rows.map((row) => ({ runId: request.runId, stepIndex: request.stepIndex, epoch: request.epoch, split: "test", ...row })),
-    skipDuplicates: true,
-  });
+  await storeEvaluation({ db, runId: request.runId, stepIndex: request.stepIndex, epoch: request.epoch, rows });
 }
 
 /**

@@ -29,13 +29,11 @@ interface CompareRow extends Freshness {
 export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly string[] }) {
   const ids = [...new Set(runIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw new AppError("BAD_REQUEST", `Pick between 1 and ${MAX_COMPARED_RUNS} runs to compare.`);
-  // One query: each run with its stored series (RunAggregate) and overall held-out points as JSON.
+  // One query: each run with its stored series and overall held-out points (RunAggregate).
   const found = await readFresh(
     db,
     () => db.$queryRaw<CompareRow[]>`
-      SELECT ${FRESHNESS_COLUMNS}, r.name, r.mode, r.status, r.config, r."totalSteps", r."createdAt", r."startedAt", r."finishedAt", a.series,
-        (SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress) ORDER BY e."stepIndex"), '[]'::json)
-         FROM "Evaluation" e WHERE e."runId" = r.id AND e.split = 'test' AND e.category = 'overall') AS "heldOut"
+      SELECT ${FRESHNESS_COLUMNS}, r.name, r.mode, r.status, r.config, r."totalSteps", r."createdAt", r."startedAt", r."finishedAt", a.series, a."heldOut"
       FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ANY(${ids}::text[])`,
   );
   const byId = new Map(found.map((r) => [r.id, r]));

@@ -62,6 +62,10 @@ describe("run aggregates kept by the loop", () => {
     expect(shown.buffer.now).toEqual({ staged: await byState("staged"), activeSeeds: await byState("active", true), activeSynthesized: await byState("active", false), retired: await byState("retired") });
     expect(shown.synthesis.funnel.find((f) => f.key === "attempted")!.count).toBe(await db.synthesisAttempt.count({ where: { runId } }));
     expect(shown.compare.runs[0]!.summary.steps).toBe(run.currentStep);
+    const evaluations = await db.evaluation.findMany({ where: { runId, split: "test", category: "overall" }, orderBy: { stepIndex: "asc" }, select: { stepIndex: true, score: true } });
+    expect(evaluations.length).toBeGreaterThan(1);
+    expect(shown.compare.curves[0]!.heldOut.map((h) => h.score)).toEqual(evaluations.map((e) => e.score));
+    expect(shown.compare.runs[0]!.summary.finalHeldOutStep).toBe(evaluations.at(-1)!.stepIndex);
 
     // Rebuilt from nothing (as for a run from before the table), the answers are the same.
     await db.runAggregate.delete({ where: { runId } });

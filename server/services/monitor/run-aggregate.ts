@@ -1,8 +1,9 @@
 // RunAggregate: what the monitor and /compare read for a whole run, one row per run, so that a read is one primary-key
 // lookup whatever the run's length: every finished step's series row (column-wise, compact), the synthesis funnel
-// summed over the steps, and the pool's counts for the buffer lifecycle and the injection landing. Rebuilt from
-// StepAggregate and PoolEntry (never from Rollout or TaskStepStat) when a step or an epoch closes (inside the
-// driver's transaction), when a synthesis attempt finishes or a child task is reviewed; a read that finds it older
+// summed over the steps, the pool's counts for the buffer lifecycle and the injection landing, and the overall
+// held-out points. Rebuilt from StepAggregate, PoolEntry and Evaluation (never from Rollout or TaskStepStat) when a
+// step or an epoch closes (inside the driver's transaction), when a synthesis attempt finishes or a child task is
+// reviewed, and when an evaluation is stored; a read that finds it older
 // than the run's current step or epoch (or missing: runs from before the table) rebuilds it once.
 import type { Db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
@@ -12,8 +13,8 @@ import { SERIES_FIELDS } from "./step-series";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Sql = Pick<Db, "$executeRaw" | "$queryRaw">;
-export type RunAggregatePart = "series" | "synthesis" | "pool";
-const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool"];
+export type RunAggregatePart = "series" | "synthesis" | "pool" | "heldOut";
+const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool", "heldOut"];
 
 /** The funnel's key for a StepAggregate column: synthPassedGates → passedGates. */
 export const funnelKey = (column: string) => column.charAt(5).toLowerCase() + column.slice(6);
@@ -73,6 +74,12 @@ function poolSql(runId: string): Prisma.Sql {
     'landing', ${landingSql(runId, DEFAULT_BINS)})`;
 }
 
+/** The overall held-out points (/compare's score curve), oldest first. */
+const HELD_OUT_POINT = Prisma.sql`json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress)`;
+function heldOutSql(runId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(${HELD_OUT_POINT} ORDER BY e."stepIndex"), '[]'::json) FROM "Evaluation" e WHERE e."runId" = ${runId} AND e.split = 'test' AND e.category = 'overall')`;
+}
+
 /**
  * Rewrites the given parts of a run's aggregate inside `tx` (all of them when the row is new). The row is locked
  * before the parts are computed, so of two refreshes racing the later one reads what the earlier committed.
@@ -90,6 +97,7 @@ export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: 
   if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`"atStep" = r."currentStep"`);
   if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
   if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
+  if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`);
   await tx.$executeRaw`UPDATE "RunAggregate" a SET ${Prisma.join(sets)} FROM "Run" r WHERE a."runId" = ${runId} AND r.id = a."runId"`;
 }
 
