@@ -114,9 +114,10 @@ test.describe("runs and the monitor", () => {
     await expect(page.getByTestId("steps-done")).toHaveText("5 of 30");
     await expect(page.getByTestId("eta")).toHaveText(/^about /);
 
-    // The next step finishes (written as the driver would), and the monitor shows it within a few seconds.
+    // The next step finishes (written as the driver would: the step and the run's current step in one transaction),
+    // and the monitor shows it within a few seconds: the header's count, then the series it fetches again on that.
     const next = await db.step.findUniqueOrThrow({ where: { runId_index: { runId: runs.live.runId, index: 4 } } });
-    await db.step.update({
+    const closeStep = db.step.update({
       where: { runId_index: { runId: runs.live.runId, index: 5 } },
       data: {
         status: "done",
@@ -130,7 +131,7 @@ test.describe("runs and the monitor", () => {
         regions: next.regions ?? undefined,
       },
     });
-    await db.run.update({ where: { id: runs.live.runId }, data: { currentStep: 6 } });
+    await db.$transaction([closeStep, db.run.update({ where: { id: runs.live.runId }, data: { currentStep: 6 } })]);
     await expect(page.getByTestId("steps-done")).toHaveText("6 of 30", { timeout: 15_000 });
     await expect(page.getByTestId("slider-step")).toHaveText("step 6 of 30");
 
