@@ -19,6 +19,7 @@ import { projectRoot } from "../server/platform/paths";
 import { readRuntimeInfo } from "../server/platform/runtime-file";
 import { createApiKeyForEmail, DEFAULT_ADMIN_EMAIL } from "../server/services/auth-service";
 import { attachSyntheticStudy, fillSyntheticRun } from "../test/fixtures/synthetic-run";
+import { getTask, listTasks } from "../server/services/tasks-service";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "3200" }, out: { type: "string", default: "docs/screenshots" }, keep: { type: "boolean", default: false } } });
 const port = values.port!;
@@ -136,13 +137,15 @@ try {
   await settle(page);
   await panel.screenshot({ path: path.join(outDir, "monitor-synthesis-cost.png") });
   log(`monitor-synthesis-cost.png  /runs/${quick} (${(await page.getByTestId("synthesis-cost-share").textContent()) ?? ""})`);
-  const child = await db.synthesisAttempt.findFirst({ where: { runId: quick, outcome: "accepted" }, select: { childTaskId: true, seedTaskId: true }, orderBy: { createdAt: "asc" } });
-  if (child?.childTaskId) {
-    await shot("lineage", `/tasks/${child.childTaskId}`, visible(/lineage/i));
-    await shot("lineage-seed", `/tasks/${child.seedTaskId}`, visible(/lineage/i));
+  // The run's first accepted task (a synthesized task in its pool) and its seed, through the task services.
+  const [child] = (await listTasks({ db, runId: quick, filter: { origin: "synthesized" }, sort: "created", page: 1, pageSize: 1 })).items;
+  if (child) {
+    const { parentId } = await getTask({ db, id: child.id });
+    await shot("lineage", `/tasks/${child.id}`, visible(/lineage/i));
+    if (parentId) await shot("lineage-seed", `/tasks/${parentId}`, visible(/lineage/i));
   }
   await shot("tasks", "/tasks", visible("multi_turn_base"), { fullPage: false });
-  const seedTask = await db.task.findFirst({ where: { origin: "seed", category: "base", split: "train" }, select: { id: true }, orderBy: { scenarioIndex: "asc" } });
+  const [seedTask] = (await listTasks({ db, filter: { origin: "seed", category: "base", split: "train" }, page: 1, pageSize: 1 })).items;
   await shot("task-detail", `/tasks/${seedTask!.id}`, visible(/ground truth/i));
 
   // The manual-review run waits at its first epoch boundary with tasks to review.

@@ -1,19 +1,12 @@
 // The compare page's curves of one run on the common axes (1-based steps, rollouts consumed, seconds since start)
 // and its summary row. Reads the per-step rows the monitor already loads; the arithmetic is server/rods/curves.ts.
+import type { StepSeriesRow } from "./monitor/step-series";
 import { positionAfterSteps, stepPositions, summarizeCurves, type AxisPosition, type CurveSummary } from "../rods/curves";
 
-interface StepRowIn {
-  step: number;
-  numRollouts: number;
-  informativeFraction: number | null;
-  seedHard: number | null;
-  seedBoundary: number | null;
-  seedMastered: number | null;
-  synthesizedHard: number | null;
-  synthesizedBoundary: number | null;
-  synthesizedMastered: number | null;
-  finishedAt: Date | null;
-}
+type StepRowIn = Pick<
+  StepSeriesRow,
+  "step" | "numRollouts" | "informativeFraction" | "seedHard" | "seedBoundary" | "seedMastered" | "synthesizedHard" | "synthesizedBoundary" | "synthesizedMastered" | "finishedAt"
+>;
 
 export interface ComparedCurve {
   runId: string;
