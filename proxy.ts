@@ -7,20 +7,14 @@ import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE } from "./server/api/auth-http";
 import { getDb } from "./server/db";
 import { contentSecurityPolicy, createNonce } from "./server/http/csp";
+import { urlProblem } from "./server/http/edge";
 import { isGatedPage, signInLocation } from "./server/http/page-gate";
 import { mayReadPages } from "./server/services/page-lookup";
 
 const isDev = process.env.NODE_ENV === "development";
 
 export async function proxy(req: NextRequest) {
-  const raw = req.url.slice(req.url.indexOf("/", req.url.indexOf("//") + 2));
-  let problem: string | null = null;
-  try {
-    decodeURIComponent(raw);
-  } catch {
-    problem = "The address is not valid percent-encoding (a % must be followed by two hex digits of UTF-8); fix the link.";
-  }
-  if (!problem && (/%00/i.test(raw) || raw.includes("\u0000"))) problem = "The address contains a NUL byte (%00); remove it.";
+  const problem = urlProblem(req.url);
   if (problem) return NextResponse.json({ error: { code: "BAD_REQUEST", message: problem } }, { status: 400 });
   if (isGatedPage({ method: req.method, pathname: req.nextUrl.pathname }) && !(await mayRead(req))) {
     // Anonymous reading is off and nobody is signed in: to the sign-in page, which comes back here afterwards.

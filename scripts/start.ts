@@ -163,7 +163,8 @@ try {
 
 const childEnv = { ...process.env, DATABASE_URL: database.url, NODE_ENV: "production" as const };
 // Loopback unless HOST says otherwise: RODS is reachable from other machines only when someone chooses so.
-const web = spawn(bin("next"), ["start", "-p", String(env.PORT), "-H", env.HOST], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+// The built app behind RODS's own HTTP server (scripts/web.ts: tRPC without Next's request pipeline), on HOST:PORT.
+const web = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], { cwd: projectRoot, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
 children.push(web);
 web.on("exit", (code, signal) => {
   if (isStopping) return;

@@ -1,8 +1,7 @@
 // The /api/v1 handlers served over real HTTP from a separate process, for integration tests of the API: tests
 // talk to it with fetch, as a trainer would. `startApiServer` spawns this file; run directly, it serves
-// dispatchV1 (and /metrics, /api/auth/sign-in) on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
+// dispatchV1 (and /metrics, /api/auth/sign-in, and tRPC through the web server's plain path) on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type IncomingMessage } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,56 +41,30 @@ export function startApiServer({ databaseUrl, env = {} }: { databaseUrl: string;
   });
 }
 
-/** The request body as a web stream that tolerates being cancelled early (Readable.toWeb does not, in Node 20). */
-function webStreamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let isClosed = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on("data", (chunk: Buffer) => {
-        if (!isClosed) controller.enqueue(new Uint8Array(chunk));
-      });
-      req.on("end", () => {
-        if (!isClosed) controller.close();
-        isClosed = true;
-      });
-      req.on("error", (error) => {
-        if (!isClosed) controller.error(error);
-        isClosed = true;
-      });
-    },
-    cancel() {
-      isClosed = true;
-    },
-  });
-}
-
 async function serve() {
   const { dispatchV1 } = await import("../server/api/v1/dispatch");
   const { serveMetrics } = await import("../server/metrics/serve");
   const signInRoute = await import("../app/api/auth/sign-in/route");
   const { disconnectDb } = await import("../server/db");
   const { stopWebQueue } = await import("../server/jobs/web-queue");
-  const server = createServer(async (req, res) => {
-    try {
-      const url = `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`;
-      const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const request = new Request(url, {
-        method: req.method,
-        headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [k, x] as [string, string]))),
-        body: hasBody ? webStreamOf(req) : undefined,
-        duplex: "half",
-      } as RequestInit);
-      const pathname = new URL(url).pathname;
-      const response =
-        pathname === "/metrics" ? await serveMetrics(request) : pathname === "/api/auth/sign-in" ? await signInRoute.POST(request) : await dispatchV1(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-      res.end(Buffer.from(await response.arrayBuffer()));
-      // A body the handler refused unread (e.g. too large) is drained, so the client sees the answer.
-      req.resume();
-    } catch (error) {
-      console.error(error);
-      res.writeHead(500).end();
-    }
+  const { createWebServer, toRequest } = await import("../server/http/web-server");
+  // tRPC through the production web server's own plain path; the rest (what Next serves in production) here.
+  const server = createWebServer({
+    handleNext: async (req, res) => {
+      try {
+        const request = toRequest(req);
+        const pathname = new URL(request.url).pathname;
+        const response =
+          pathname === "/metrics" ? await serveMetrics(request) : pathname === "/api/auth/sign-in" ? await signInRoute.POST(request) : await dispatchV1(request);
+        res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+        res.end(Buffer.from(await response.arrayBuffer()));
+        // A body the handler refused unread (e.g. too large) is drained, so the client sees the answer.
+        req.resume();
+      } catch (error) {
+        console.error(error);
+        res.writeHead(500).end();
+      }
+    },
   });
   server.listen(Number(process.env.RODS_API_SERVER_PORT ?? 0), "127.0.0.1", () => {
     const address = server.address();

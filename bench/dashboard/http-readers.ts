@@ -1,7 +1,8 @@
-// The readers over HTTP: the built web app (`next start`, production, the existing .next build) on the bench's
-// database, and people with the monitor open sending the page's tRPC GETs as the browser does (httpBatchLink: the
-// calls of one tick in one request; anonymous reading on loopback). First each request alone on the idle server
-// (sequential medians), then the readers.
+// The readers over HTTP: the built web app started as the product starts it (scripts/web.ts: RODS's node:http server
+// with its plain tRPC path in front of Next, production, the existing .next build) on the bench's database, or, to
+// compare, bare `next start` (every request through Next's pipeline, as before); people with the monitor open send
+// the page's tRPC GETs as the browser does (httpBatchLink: the calls of one tick in one request; anonymous reading on
+// loopback). First each request alone on the idle server (sequential medians), then the readers.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -14,6 +15,8 @@ export interface HttpReaders {
   skipped?: string;
   /** each call alone on the idle server, median ms */
   idleMedianMs?: Record<string, number>;
+  /** one indexed lookup answered by a bare node:http process (lookup-server.ts), median ms: the floor */
+  floorMedianMs?: number;
   readers?: ReaderFigures;
   /** HTTP statuses other than 200 during the readers, by status (0 = network error) */
   failures?: Record<string, number>;
@@ -23,31 +26,49 @@ export async function measureHttpReaders({
   databaseUrl,
   runId,
   port,
+  via,
   readers,
   seconds,
   stepEverySeconds,
+  stepsDone,
   baselineMs,
   log,
 }: {
   databaseUrl: string;
   runId: string;
   port: number;
+  /** "rods": the product's web entry (scripts/web.ts); "next start": Next's own server, every request through its pipeline */
+  via: "rods" | "next start";
   readers: number;
   seconds: number;
   stepEverySeconds: number;
+  /** steps of the run (the floor's lookups rotate over them) */
+  stepsDone: number;
   /** the indexed lookup's median (ms) the ratios are taken against */
   baselineMs: number;
   log: (line: string) => void;
 }): Promise<HttpReaders> {
   if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) return { skipped: "no build of the web app (.next): run `npm run build` first" };
   const base = `http://127.0.0.1:${port}`;
-  const web = spawn(path.join(projectRoot, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: projectRoot,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), RODS_HOME: ".rods/bench-web", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production" as const, HOST: "127.0.0.1", PORT: String(port), RODS_HOME: ".rods/bench-web", NEXT_TELEMETRY_DISABLED: "1" };
+  // BENCH_WEB_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_WEB_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEB_CPU_PROF}`] : [];
+  const web =
+    via === "rods"
+      ? spawn(process.execPath, [...profile, "--import", "tsx", "scripts/web.ts"], { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"], env })
+      : spawn(path.join(projectRoot, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"], env });
   const exited = new Promise<void>((resolve) => web.once("exit", () => resolve()));
+  const floor = spawn(process.execPath, ["--import", "tsx", "bench/dashboard/lookup-server.ts"], {
+    cwd: projectRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOOKUP_RUN_ID: runId, LOOKUP_STEPS: String(stepsDone) },
+  });
+  const floorExited = new Promise<void>((resolve) => floor.once("exit", () => resolve()));
   try {
+    const floorPort = await new Promise<string>((resolve, reject) => {
+      floor.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+      floor.once("exit", (code) => reject(new Error(`the lookup server exited (${code})`)));
+    });
     for (let waited = 0; ; waited += 250) {
       const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
       if (ok) break;
@@ -78,8 +99,17 @@ export async function measureHttpReaders({
     const fastPoll = batch(`fast poll (${fast.length} calls)`, fast);
     const slowPoll = batch(`slow poll (${slow.length} calls)`, slow);
     const single = [...fast, ...onStep, ...slow].map((name) => batch(name, [name]));
-    // Each request alone on the idle server: 3 warm-up rounds, then 20.
-    const alone = [...single, page, fastPoll, slowPoll];
+    const FLOOR = "one indexed lookup over bare node:http";
+    const lookup: Call = [
+      FLOOR,
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${floorPort}/`);
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`lookup server: HTTP ${res.status}`);
+      },
+    ];
+    // Each request alone on the idle server, interleaved with the floor: 3 warm-up rounds, then 20.
+    const alone = [...single, page, fastPoll, slowPoll, lookup];
     const idle = new Map<string, number[]>(alone.map(([n]) => [n, []]));
     for (let round = -3; round < 20; round++) {
       for (const [name, fn] of alone) {
@@ -88,18 +118,20 @@ export async function measureHttpReaders({
         if (round >= 0) idle.get(name)!.push(performance.now() - t0);
       }
     }
-    const idleMedianMs = Object.fromEntries([...idle].map(([n, l]) => [n, quantile([...l].sort((a, b) => a - b), 0.5)]));
-    log(`over HTTP, each request alone (median ms): ${Object.entries(idleMedianMs).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(", ")}`);
+    const idleMedianMs = Object.fromEntries([...idle].filter(([n]) => n !== FLOOR).map(([n, l]) => [n, quantile([...l].sort((a, b) => a - b), 0.5)]));
+    const floorMedianMs = quantile([...idle.get(FLOOR)!].sort((a, b) => a - b), 0.5);
+    log(`over HTTP (${via}), each request alone (median ms): ${Object.entries(idleMedianMs).map(([n, ms]) => `${n} ${ms.toFixed(1)} (${(ms / floorMedianMs).toFixed(1)}×)`).join(", ")}; ${FLOOR} (the floor, × above) ${floorMedianMs.toFixed(2)}`);
     failures.clear();
     const figures = await simulateReaders({ readers, seconds, load: [page], fastPolls: [fastPoll], stepPolls: single.filter(([name]) => onStep.includes(name)), stepEverySeconds, slowPolls: [slowPoll], baselineMs });
     log(
-      `${readers} readers over HTTP for ${figures.seconds.toFixed(0)} s (batched as the page sends them): ${figures.calls} requests, median ${figures.median.toFixed(1)} ms, ` +
+      `${readers} readers over HTTP (${via}) for ${figures.seconds.toFixed(0)} s (batched as the page sends them): ${figures.calls} requests, median ${figures.median.toFixed(1)} ms, ` +
         `p95 ${figures.p95.toFixed(1)} ms (${figures.p95Ratio.toFixed(1)}× the lookup's median), errors ${figures.errors}` +
         (failures.size ? ` (${[...failures].map(([s, n]) => `${s || "network error"}×${n}`).join(", ")})` : ""),
     );
-    return { idleMedianMs, readers: figures, failures: Object.fromEntries([...failures].map(([s, n]) => [String(s), n])) };
+    return { idleMedianMs, floorMedianMs, readers: figures, failures: Object.fromEntries([...failures].map(([s, n]) => [String(s), n])) };
   } finally {
     web.kill("SIGTERM");
-    await exited;
+    floor.kill("SIGTERM");
+    await Promise.all([exited, floorExited]);
   }
 }

@@ -1,6 +1,7 @@
 // The run monitor's and /compare's response times on a big run, against one plain indexed query on the same database.
 // Run: npx tsx bench/dashboard/index.ts [--steps 200] [--tasks 800] [--k 16] [--rounds 40] [--no-rollouts]
-//        [--readers 200] [--read-seconds 20] [--step-every 10] [--reader-rounds 5] [--http] [--http-port 3190] [--json]
+//        [--readers 200] [--read-seconds 20] [--step-every 10] [--reader-rounds 5] [--http] [--http-next-start]
+//        [--http-port 3190] [--json]
 //
 // Fills a finished run of steps × tasks × K with SQL (bench/dashboard/fill.ts: rollouts included, compact rows) and
 // a small static run (test/fixtures/synthetic-run.ts) into rods_bench_test on DATABASE_URL's server or an embedded
@@ -14,7 +15,9 @@
 // `--readers` people with the monitor open for `--read-seconds` (page load, then the live page's polling, a step
 // closing every `--step-every` seconds), and a
 // burst of `--readers` calls at one instant (`--reader-rounds` times), coalesced and not; p95 against the baseline.
-// With --http, the same readers over HTTP against the built web app on the same database (http-readers.ts).
+// With --http, the same readers over HTTP against the built web app on the same database, started as `npm start`
+// starts it (http-readers.ts); --http-next-start first measures bare `next start` too (Next's pipeline for every
+// request, as before the plain tRPC path), so both are compared in the same run.
 import { performance } from "node:perf_hooks";
 import { disconnectDb, getDb, type Db } from "../../server/db";
 import { getBufferLifecycle as readBuffer } from "../../server/services/monitor/buffer-lifecycle";
@@ -58,7 +61,8 @@ const READERS = arg("readers", 200);
 const READER_ROUNDS = arg("reader-rounds", 5);
 const READ_SECONDS = arg("read-seconds", 20);
 const AS_JSON = process.argv.includes("--json");
-const IS_HTTP = process.argv.includes("--http");
+const IS_HTTP_NEXT_START = process.argv.includes("--http-next-start");
+const IS_HTTP = IS_HTTP_NEXT_START || process.argv.includes("--http");
 const HTTP_PORT = arg("http-port", 3190);
 /** A step closes every STEP_EVERY seconds while the readers watch (a worst case: real steps take minutes). */
 const STEP_EVERY = arg("step-every", 10);
@@ -198,6 +202,7 @@ try {
   let burst: ReaderFigures | undefined;
   let burstUncoalesced: ReaderFigures | undefined;
   let http: HttpReaders | undefined;
+  let httpNextStart: HttpReaders | undefined;
   if (READERS > 0) {
     // 1. READERS people with the run's monitor open for READ_SECONDS (bench/dashboard/readers.ts).
     const among = (prefixes: readonly string[]) => pageCalls.filter(([name]) => prefixes.some((p) => name.startsWith(p)));
@@ -239,7 +244,10 @@ try {
         `(${burstUncoalesced.p95Ratio.toFixed(1)}× the baseline median), errors ${burstUncoalesced.errors}`,
     );
     // 3. The same readers over HTTP against the built web app (--http).
-    if (IS_HTTP) http = await measureHttpReaders({ databaseUrl: url, runId, port: HTTP_PORT, readers: READERS, seconds: READ_SECONDS, stepEverySeconds: STEP_EVERY, baselineMs: base.median, log: (l) => console.log(l) });
+    const overHttp = (via: "rods" | "next start") =>
+      measureHttpReaders({ databaseUrl: url, runId, port: HTTP_PORT, via, readers: READERS, seconds: READ_SECONDS, stepEverySeconds: STEP_EVERY, stepsDone: big.stepsDone, baselineMs: base.median, log: (l) => console.log(l) });
+    if (IS_HTTP_NEXT_START) httpNextStart = await overHttp("next start");
+    if (IS_HTTP) http = await overHttp("rods");
     if (http?.skipped) console.log(`readers over HTTP skipped: ${http.skipped}`);
   }
   if (AS_JSON) {
@@ -257,6 +265,7 @@ try {
         burst,
         burstUncoalesced,
         http,
+        httpNextStart,
         tableReads: tableReadCounts,
       })}\n`,
     );

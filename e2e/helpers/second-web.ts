@@ -20,14 +20,23 @@ const freePort = () =>
     });
   });
 
-export async function startSecondWeb(env: Record<string, string>): Promise<SecondWeb> {
+/**
+ * `via: "next start"` starts Next's own server instead of RODS's (every request through Next's pipeline and the
+ * app route): what the web process was before the plain tRPC path, to compare answers with.
+ */
+export async function startSecondWeb(env: Record<string, string>, { via = "rods" }: { via?: "rods" | "next start" } = {}): Promise<SecondWeb> {
   const databaseUrl = e2eDatabaseUrl();
   if (!databaseUrl) throw new Error("The e2e server's database is unknown: start the e2e server (npx playwright test) first.");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const next = path.join(process.cwd(), "node_modules", ".bin", "next");
-  const child: ChildProcess = spawn(next, ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...env, DATABASE_URL: databaseUrl, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", RODS_HOME: ".rods/e2e" },
+  // The web process as `npm start` runs it (scripts/web.ts: the plain tRPC path in front of the built app).
+  const [command, args] =
+    via === "rods"
+      ? [process.execPath, ["--import", "tsx", path.join("scripts", "web.ts")]]
+      : [path.join(process.cwd(), "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"]];
+  const child: ChildProcess = spawn(command, args, {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env, DATABASE_URL: databaseUrl, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", RODS_HOME: ".rods/e2e", HOST: "127.0.0.1", PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const stop = () =>

@@ -25,6 +25,11 @@ describe("the auth edge", () => {
 
   it("NUL bytes and out-of-range integers are named", () => {
     expect(urlProblem("http://h/api/trpc/tasks.get?input=%7B%22id%22%3A%22a%00%22%7D")).toMatch(/NUL/);
+    // Broken percent-encoding, as a full URL (route handlers) or as the raw path (the web server, proxy.ts).
+    expect(urlProblem("http://h/api/trpc/runs.get?input=%E0%A4%A")).toMatch(/not valid percent-encoding/);
+    expect(urlProblem("/runs/%E0%A4%A")).toMatch(/not valid percent-encoding/);
+    expect(urlProblem("/api/trpc/runs.get?input=%7B%22json%22%3A%7B%7D%7D")).toBeNull();
+    expect(urlProblem("http://h")).toBeNull();
     expect(unstorableValue({ json: { id: "a\u0000b" } })).toMatch(/input.json.id contains a NUL/);
     expect(unstorableValue({ json: { page: 2 ** 31 } })).toMatch(/out of range/);
     expect(unstorableValue({ json: { page: 2 ** 31 - 1, name: "ok" } })).toBeNull();

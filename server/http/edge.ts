@@ -1,9 +1,20 @@
 // First checks of every request at the edge (route handlers call these before anything else).
 import { classifyDbError, RETRY_AFTER_SECONDS } from "../db-errors";
 
-/** A NUL byte anywhere in the path or query (raw or %00) is refused with 400: Postgres cannot store or search it. */
+/**
+ * Why an address (a full URL or its path and query) is refused with 400, or null: it is not valid percent-encoding
+ * (Next itself answers those with a 500), or it carries a NUL byte (raw or %00), which Postgres cannot store or search.
+ */
 export function urlProblem(url: string): string | null {
-  if (/%00/i.test(url) || url.includes("\u0000")) return "The address contains a NUL byte (%00); remove it.";
+  // The path and query: a full URL's scheme and host are checked by whoever parsed them.
+  const pathStart = url.startsWith("/") ? 0 : url.indexOf("/", url.indexOf("//") + 2);
+  const raw = pathStart < 0 ? "" : url.slice(pathStart);
+  try {
+    decodeURIComponent(raw);
+  } catch {
+    return "The address is not valid percent-encoding (a % must be followed by two hex digits of UTF-8); fix the link.";
+  }
+  if (/%00/i.test(raw) || raw.includes("\u0000")) return "The address contains a NUL byte (%00); remove it.";
   return null;
 }
 

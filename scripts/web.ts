@@ -1,0 +1,45 @@
+// The web process (`npm start` starts it; so do e2e and the benchmarks): the built Next app behind RODS's own
+// node:http server (server/http/web-server.ts), which answers tRPC requests without Next's request pipeline. Needs a
+// build (`npm run build`; `npm start` builds when sources changed). Listens on HOST:PORT; SIGTERM or Ctrl-C stops
+// taking connections, lets requests in flight finish (at most 10 s) and closes the database pool.
+//
+// This process loads the server code twice: tsx's copy for the tRPC path, Next's bundle for pages and the other
+// routes. The Prisma client, the metrics registry and the web queue live on globalThis (server/db.ts,
+// server/metrics/registry.ts, server/jobs/web-queue.ts), so both copies share one pool of RODS_DB_POOL_SIZE
+// connections and one /metrics.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import next from "next";
+import { disconnectDb } from "../server/db";
+import { parseEnv } from "../server/env";
+import { createWebServer } from "../server/http/web-server";
+import { projectRoot } from "../server/platform/paths";
+
+const env = parseEnv();
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+  console.error("[web] the web app is not built: run `npm run build` (or `npm start`, which builds when needed).");
+  process.exit(1);
+}
+
+const app = next({ dev: false, dir: projectRoot, hostname: env.HOST, port: env.PORT });
+await app.prepare();
+const server = createWebServer({ handleNext: app.getRequestHandler() });
+// Longer than the usual load balancer's idle timeout, so it is the balancer that closes idle connections.
+server.keepAliveTimeout = 65_000;
+server.listen(env.PORT, env.HOST);
+await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
+
+let isStopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (isStopping) return;
+    isStopping = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+    void Promise.race([closed, deadline])
+      .then(() => Promise.race([disconnectDb().catch(() => {}), new Promise((r) => setTimeout(r, 3_000).unref())]))
+      .then(() => process.exit(0));
+  });
+}

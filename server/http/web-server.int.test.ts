@@ -1,0 +1,136 @@
+// tRPC through the web server's plain node:http path (web-server.ts, the path `npm start` serves tRPC on), over
+// real HTTP from this process to a separate server process (test/api-server.ts puts createWebServer in front of
+// the other routes): the edge's statuses (400, 401, 403, 413), the security headers on every answer, a signed-in
+// change that /api/v1 then honours, the calls timed in /metrics, gzip for large answers.
+import http from "node:http";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { resetData, testDb } from "../../test/db";
+import { startApiServer, type ApiServer } from "../../test/api-server";
+import { disconnectDb } from "../db";
+import { createUser } from "../services/auth-service";
+import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "../services/import-service";
+
+const db = testDb();
+let server: ApiServer;
+let cookie: string;
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A raw HTTP request: the address and body go out exactly as given (fetch would normalise the URL). */
+function send({ method = "GET", path, headers = {}, body, chunked = false }: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(server.url);
+    const req = http.request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", () => {}); // the server may close the socket once it has answered a body it refused
+    if (chunked && body) {
+      // No Content-Length: the limit must be found while reading.
+      const all = Buffer.from(body);
+      for (let at = 0; at < all.byteLength; at += 64 * 1024) req.write(all.subarray(at, at + 64 * 1024));
+      req.end();
+    } else req.end(body);
+  });
+}
+
+const query = (name: string, input: unknown) => `/api/trpc/${name}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+const json = (a: Answer) => JSON.parse((a.headers["content-encoding"] === "gzip" ? gunzipSync(a.body) : a.body).toString("utf8")) as Record<string, any>;
+const errorMessage = (a: Answer) => {
+  const body = json(a);
+  return (body.error?.json?.message ?? body.error?.message) as string;
+};
+const mutation = (name: string, input: unknown, headers: Record<string, string> = {}) =>
+  send({ method: "POST", path: `/api/trpc/${name}`, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ json: input }) });
+
+describe("tRPC through the web server's plain path", () => {
+  beforeAll(async () => {
+    await resetData(db);
+    await importTaskFolder({ db, dir: SHIPPED_BFCL_DIR, datasetName: BFCL_DATASET, origin: "seed" });
+    await createUser({ db, email: "plain@example.org", name: "Pia", password: "pia's password" });
+    server = await startApiServer({ databaseUrl: inject("databaseUrl") });
+    const signIn = await fetch(`${server.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "plain@example.org", password: "pia's password" }) });
+    expect(signIn.status).toBe(200);
+    cookie = signIn.headers.getSetCookie()[0]!.split(";")[0]!;
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await disconnectDb();
+  });
+
+  it("answers reads with the data and the security headers", async () => {
+    const res = await send({ path: query("tasks.list", { pageSize: 5 }) });
+    expect(res.status).toBe(200);
+    expect(json(res).result.data.json.items).toHaveLength(5);
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+    expect(res.headers["referrer-policy"]).toBe("same-origin");
+    expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(res.headers["cache-control"]).toBe("private, no-store");
+    const batch = await send({ path: `/api/trpc/tasks.list,auth.scopes?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { pageSize: 1 } }, 1: { json: {} } }))}` });
+    expect(batch.status).toBe(200);
+    expect(json(batch)).toHaveLength(2);
+  });
+
+  it("refuses bad addresses with 400 and says what is wrong", async () => {
+    const broken = await send({ path: "/api/trpc/tasks.list?input=%E0%A4%A" });
+    expect(broken.status).toBe(400);
+    expect(errorMessage(broken)).toMatch(/not valid percent-encoding/);
+    const nul = await send({ path: "/api/trpc/tasks.list?input=%00" });
+    expect(nul.status).toBe(400);
+    expect(errorMessage(nul)).toMatch(/NUL byte/);
+    expect(nul.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  it("changes: refused anonymously (401) and cross-site (403); a signed-in change works and /api/v1 honours it", async () => {
+    const anonymous = await mutation("auth.apiKeys.create", { name: "anon", scopes: ["runs:read"] });
+    expect(anonymous.status).toBe(401);
+    expect(errorMessage(anonymous)).toBe("Sign in to do this.");
+    const crossSite = await mutation("auth.apiKeys.create", { name: "evil", scopes: ["runs:read"] }, { cookie, origin: "http://evil.example" });
+    expect(crossSite.status).toBe(403);
+    expect(errorMessage(crossSite)).toMatch(/Cross-site requests cannot change anything/);
+    expect(await db.apiKey.count()).toBe(0);
+
+    const created = await mutation("auth.apiKeys.create", { name: "plain path", scopes: ["runs:read"], expiresInDays: 1 }, { cookie, origin: server.url });
+    expect(created.status).toBe(200);
+    const key = json(created).result.data.json.key as string;
+    expect((await fetch(`${server.url}/api/v1/runs`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect((await db.apiKey.findMany({ select: { name: true } })).map((k) => k.name)).toEqual(["plain path"]);
+  });
+
+  it("refuses a body over the limit with 413, declared or streamed, and keeps answering", async () => {
+    const body = Buffer.alloc(2 * 1024 * 1024, "x");
+    const declared = await send({ method: "POST", path: "/api/trpc/runs.pause", headers: { "content-type": "application/json", "content-length": String(body.byteLength), cookie, origin: server.url }, body });
+    expect(declared.status).toBe(413);
+    expect(errorMessage(declared)).toMatch(/larger than the limit of 1 MB/);
+    const streamed = await send({ method: "POST", path: "/api/trpc/runs.pause", headers: { "content-type": "application/json", cookie, origin: server.url }, body, chunked: true });
+    expect(streamed.status).toBe(413);
+    expect((await send({ path: query("auth.scopes", {}) })).status).toBe(200);
+  });
+
+  it("times every call in /metrics, as Next's route did", async () => {
+    await send({ path: query("auth.scopes", {}) });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/^rods_http_request_duration_seconds_count\{surface="trpc",method="GET",route="auth.scopes",status="200"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^rods_http_request_duration_seconds_count\{surface="trpc",method="POST",route="auth.apiKeys.create",status="401"\} [1-9]\d*$/m);
+  });
+
+  it("gzips large answers for clients that accept it; small ones and other clients get plain JSON", async () => {
+    const path = query("tasks.list", { pageSize: 200 });
+    const zipped = await send({ path, headers: { "accept-encoding": "gzip, deflate" } });
+    const plain = await send({ path });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(json(zipped)).toEqual(json(plain));
+    expect(zipped.body.byteLength).toBeLessThan(plain.body.byteLength / 2);
+    const small = await send({ path: query("auth.scopes", {}), headers: { "accept-encoding": "gzip" } });
+    expect(small.headers["content-encoding"]).toBeUndefined();
+  });
+});

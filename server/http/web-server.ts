@@ -1,0 +1,109 @@
+// The production web process's HTTP server: tRPC requests (GET and POST under /api/trpc/, what every open page polls)
+// go straight from node:http to the tRPC door (trpc-door.ts), everything else to Next's request handler. Next's
+// pipeline (the proxy, app-route handling, its response streaming and gzip) cost 9–20 ms per request against a
+// 1–2 ms query (README "Speed"); this path keeps what it gave those answers: the URL checks (trpc-door), the
+// security headers of next.config.js and a per-response Content-Security-Policy, no caching, gzip for larger
+// bodies (off the main thread).
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { contentSecurityPolicy, createNonce } from "./csp";
+import { jsonError } from "./edge";
+import { SECURITY_HEADERS } from "./security-headers.js";
+import { TRPC_ENDPOINT, answerTrpc } from "./trpc-door";
+
+type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Bodies from this size are gzipped when the client accepts it (smaller ones cost more to pack than to send). */
+const GZIP_FROM_BYTES = 1024;
+const gzipAsync = promisify(gzip);
+
+/** Requests the plain path answers; the rest (other methods, other paths) go to Next as before. */
+export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET" || req.method === "POST") && (req.url ?? "").startsWith(`${TRPC_ENDPOINT}/`);
+
+export function createWebServer({ handleNext, isDev = false }: { handleNext: NextHandler; isDev?: boolean }): http.Server {
+  return http.createServer((req, res) => {
+    if (!isPlainTrpcRequest(req)) {
+      void handleNext(req, res);
+      return;
+    }
+    answerPlain({ req, res, isDev }).catch((error: unknown) => {
+      console.error("[web] tRPC request failed", error);
+      if (!res.headersSent) void send({ req, res, isDev, response: jsonError(500, "INTERNAL_SERVER_ERROR", "Something went wrong on the server; the details are in the server log.") });
+      else res.destroy();
+    });
+  });
+}
+
+async function answerPlain({ req, res, isDev }: { req: IncomingMessage; res: ServerResponse; isDev: boolean }) {
+  let request: Request;
+  try {
+    request = toRequest(req);
+  } catch {
+    return send({ req, res, isDev, response: jsonError(400, "BAD_REQUEST", "The request's Host header or address cannot be read; send a valid HTTP request.") });
+  }
+  await send({ req, res, isDev, response: await answerTrpc(request) });
+}
+
+/** The node request as a Fetch API Request (what the door takes); the body is streamed, not buffered here. */
+export function toRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  if (req.method === "GET" || req.method === "HEAD") return new Request(url, { method: req.method, headers });
+  return new Request(url, { method: req.method, headers, body: bodyStream(req), duplex: "half" } as RequestInit);
+}
+
+/**
+ * The request body as a web stream. Cancelling it (a body over the limit) stops reading without destroying the
+ * socket, so the 413 still reaches the client; the answer then closes the connection (Connection: close).
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let isDone = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        if (isDone) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.once("end", () => {
+        if (!isDone) controller.close();
+        isDone = true;
+      });
+      req.once("error", (error) => {
+        if (!isDone) controller.error(error);
+        isDone = true;
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      isDone = true;
+      req.pause();
+    },
+  });
+}
+
+async function send({ req, res, isDev, response }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; response: Response }) {
+  let body: Buffer = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, key) => {
+    if (key !== "set-cookie") headers[key] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) headers["set-cookie"] = cookies;
+  for (const { key, value } of SECURITY_HEADERS) headers[key] = value;
+  headers["content-security-policy"] = contentSecurityPolicy({ nonce: createNonce(), isDev });
+  // Answers depend on who asks (the session cookie): never stored by a browser or a proxy.
+  headers["cache-control"] ??= "private, no-store";
+  headers.vary = "Accept-Encoding";
+  if (body.byteLength >= GZIP_FROM_BYTES && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+    body = await gzipAsync(body);
+    headers["content-encoding"] = "gzip";
+  }
+  headers["content-length"] = String(body.byteLength);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
