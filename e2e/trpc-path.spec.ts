@@ -67,11 +67,13 @@ test.describe("tRPC through the production web process", () => {
   });
 
   test("the same requests get the same statuses and messages as through Next's route", async () => {
-    const cases: { label: string; status: number; request: (signedIn: string, origin: string) => Parameters<typeof send>[1] }[] = [
+    const cases: { label: string; status: number; message?: RegExp; request: (signedIn: string, origin: string) => Parameters<typeof send>[1] }[] = [
       { label: "a read", status: 200, request: () => ({ path: query("runs.list", {}) }) },
       { label: "an unknown run", status: 404, request: () => ({ path: query("runs.get", { id: "no-such-run" }) }) },
       { label: "a batch of reads", status: 200, request: () => ({ path: `/api/trpc/runs.list,auth.scopes?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: {} }, 1: { json: {} } }))}` }) },
-      { label: "broken percent-encoding", status: 400, request: () => ({ path: "/api/trpc/runs.get?input=%E0%A4%A" }) },
+      // Through Next this reached tRPC decoded with replacement characters (400 "… is not valid JSON"); now the door
+      // says what is wrong with the address.
+      { label: "broken percent-encoding", status: 400, message: /not valid percent-encoding/, request: () => ({ path: "/api/trpc/runs.get?input=%E0%A4%A" }) },
       { label: "a NUL byte in the address", status: 400, request: () => ({ path: "/api/trpc/runs.get?input=%00" }) },
       { label: "a NUL byte in the input", status: 400, request: () => ({ path: query("runs.get", { id: "a\u0000b" }) }) },
       { label: "an unknown procedure", status: 404, request: () => ({ path: query("runs.noSuchThing", {}) }) },
@@ -97,7 +99,8 @@ test.describe("tRPC through the production web process", () => {
       const theirs = await send(nextStart.url, c.request(nextCookie, nextStart.url));
       expect(ours.status, `${c.label} (web process)`).toBe(c.status);
       expect(theirs.status, `${c.label} (next start)`).toBe(c.status);
-      expect(messageOf(ours.body), c.label).toBe(messageOf(theirs.body));
+      if (c.message) expect(messageOf(ours.body), c.label).toMatch(c.message);
+      else expect(messageOf(ours.body), c.label).toBe(messageOf(theirs.body));
       if (c.status === 413) expect(messageOf(ours.body)).toMatch(/larger than the limit of 1 MB/);
       // Every answer carries the headers next.config.js and proxy.ts give Next's answers.
       expect(ours.headers["x-content-type-options"], c.label).toBe("nosniff");
