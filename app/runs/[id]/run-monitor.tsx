@@ -50,12 +50,18 @@ export function RunMonitor({ runId }: { runId: string }) {
   // The same query as the held-out chart's (one request): the newest score is a figure of the summary too.
   const heldOut = useQuery({ ...trpc.runs.heldOut.queryOptions({ id: runId }), enabled: header.isSuccess, refetchInterval: isLive ? SLOW_MS : false });
   const queryClient = useQueryClient();
-  const seenSteps = useRef<number | undefined>(undefined);
+  // Fetched again while it has fewer steps than the header counts, at most once per header answer: a state, not an
+  // edge, so a step seen while the series is still loading (an invalidation would fold into that fetch) is not lost.
+  const seriesSteps = series.data?.length;
+  const headerAt = header.dataUpdatedAt;
+  const { isFetching: isSeriesFetching, refetch: refetchSeries } = series;
+  const refetchedAt = useRef(0);
   useEffect(() => {
-    if (stepsDone === undefined) return;
-    if (seenSteps.current !== undefined && seenSteps.current !== stepsDone) void queryClient.invalidateQueries({ queryKey: trpc.runs.series.queryKey({ id: runId }) });
-    seenSteps.current = stepsDone;
-  }, [stepsDone, queryClient, trpc, runId]);
+    if (stepsDone === undefined || seriesSteps === undefined || isSeriesFetching) return;
+    if (seriesSteps >= stepsDone || refetchedAt.current === headerAt) return;
+    refetchedAt.current = headerAt;
+    void refetchSeries();
+  }, [stepsDone, seriesSteps, headerAt, isSeriesFetching, refetchSeries]);
   const wasLive = useRef<boolean | null>(null);
   useEffect(() => {
     if (!header.isSuccess) return;
