@@ -110,6 +110,11 @@ test.describe("runs and the monitor", () => {
   });
 
   test("a live run gains steps without a reload, and a signed-in user can pause and cancel it", async ({ page }) => {
+    const trpcCalls: string[][] = [];
+    page.on("request", (r) => {
+      const { pathname } = new URL(r.url());
+      if (pathname.startsWith("/api/trpc/")) trpcCalls.push(pathname.slice("/api/trpc/".length).split(","));
+    });
     await page.goto(`/runs/${runs.live.runId}`);
     await expect(page.getByTestId("steps-done")).toHaveText("5 of 30");
     await expect(page.getByTestId("eta")).toHaveText(/^about /);
@@ -134,6 +139,10 @@ test.describe("runs and the monitor", () => {
     await db.$transaction([closeStep, db.run.update({ where: { id: runs.live.runId }, data: { currentStep: 6 } })]);
     await expect(page.getByTestId("steps-done")).toHaveText("6 of 30", { timeout: 15_000 });
     await expect(page.getByTestId("slider-step")).toHaveText("step 6 of 30");
+    // The live page polls from one clock: the header, the step plan and the review gate in one request per tick.
+    const polls = () => trpcCalls.filter((calls) => calls.includes("runs.get")).slice(1); // after the first load
+    await expect.poll(() => polls().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    for (const calls of polls()) expect(calls).toEqual(expect.arrayContaining(["runs.get", "runs.stepPlan", "review.gate"]));
 
     // Anonymous changes are refused with a message; signed in they go through.
     await page.getByRole("button", { name: `Pause ${NAMES.live}` }).click();

@@ -32,9 +32,9 @@ export function TrainerDrivenBanner({ runId }: { runId: string }) {
 }
 
 /** The trainer's acknowledged metrics by step, beside the pool's charts. */
-export function TrainerCharts({ runId, isLive, refetchMs }: { runId: string; isLive: boolean; refetchMs: number }) {
+export function TrainerCharts({ runId }: { runId: string }) {
   const trpc = useTRPC();
-  const metrics = useQuery({ ...trpc.runs.trainerMetrics.queryOptions({ id: runId }), refetchInterval: isLive ? refetchMs : false });
+  const metrics = useQuery(trpc.runs.trainerMetrics.queryOptions({ id: runId }));
   if (metrics.isError) return <ErrorState title="Could not load the trainer's metrics" message={metrics.error.message} onRetry={() => void metrics.refetch()} />;
   const rows = metrics.data ?? [];
   const chart = prepareTrainerMetrics(rows);

@@ -77,10 +77,11 @@ export async function measureHttpReaders({
     }
     const failures = new Map<number, number>();
     // As the page's tRPC client (httpBatchLink) sends them: the calls made in one tick go as one GET.
+    const inputOf = (name: string) => (name === "review.gate" ? { runId } : name === "runs.costs" ? { ids: [runId] } : { id: runId });
     const batch = (label: string, names: readonly string[]): Call => [
       label,
       async () => {
-        const input = Object.fromEntries(names.map((_, i) => [String(i), { json: { id: runId } }]));
+        const input = Object.fromEntries(names.map((name, i) => [String(i), { json: inputOf(name) }]));
         const res = await fetch(`${base}/api/trpc/${names.join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`).catch(() => null);
         await res?.arrayBuffer();
         if (res?.status !== 200) {
@@ -89,15 +90,15 @@ export async function measureHttpReaders({
         }
       },
     ];
-    // The page's polls (app/runs/[id]/run-monitor.tsx): header and step plan every 2.5 s, the series and the newest
-    // step's distribution after a poll that shows a step closed (one request each), the pool and synthesis charts
-    // every 10 s.
-    const fast = ["runs.get", "runs.stepPlan"];
+    // The page's clock (app/runs/[id]/run-monitor.tsx): header, step plan and review gate every 2.5 s, the other
+    // charts with them every fourth tick (one request), the series and the newest step's distribution after a poll
+    // that shows a step closed (one request each).
+    const fast = ["runs.get", "runs.stepPlan", "review.gate"];
     const onStep = ["runs.series", "runs.distribution"];
-    const slow = ["runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
+    const slow = ["runs.heldOut", "runs.events", "runs.buffer", "runs.synthesis", "runs.landing", "runs.costs"];
     const page = batch(`page load (${fast.length + onStep.length + slow.length} calls)`, [...fast, ...onStep, ...slow]);
     const fastPoll = batch(`fast poll (${fast.length} calls)`, fast);
-    const slowPoll = batch(`slow poll (${slow.length} calls)`, slow);
+    const slowPoll = batch(`fast and slow poll (${fast.length + slow.length} calls)`, [...fast, ...slow]);
     const single = [...fast, ...onStep, ...slow].map((name) => batch(name, [name]));
     const FLOOR = "one indexed lookup over bare node:http";
     const lookup: Call = [
@@ -122,7 +123,7 @@ export async function measureHttpReaders({
     const floorMedianMs = quantile([...idle.get(FLOOR)!].sort((a, b) => a - b), 0.5);
     log(`over HTTP (${via}), each request alone (median ms): ${Object.entries(idleMedianMs).map(([n, ms]) => `${n} ${ms.toFixed(1)} (${(ms / floorMedianMs).toFixed(1)}×)`).join(", ")}; ${FLOOR} (the floor, × above) ${floorMedianMs.toFixed(2)}`);
     failures.clear();
-    const figures = await simulateReaders({ readers, seconds, load: [page], fastPolls: [fastPoll], stepPolls: single.filter(([name]) => onStep.includes(name)), stepEverySeconds, slowPolls: [slowPoll], baselineMs });
+    const figures = await simulateReaders({ readers, seconds, load: [page], fastPolls: [fastPoll], stepPolls: single.filter(([name]) => onStep.includes(name)), stepEverySeconds, slowTickPolls: [slowPoll], baselineMs });
     log(
       `${readers} readers over HTTP (${via}) for ${figures.seconds.toFixed(0)} s (batched as the page sends them): ${figures.calls} requests, median ${figures.median.toFixed(1)} ms, ` +
         `p95 ${figures.p95.toFixed(1)} ms (${figures.p95Ratio.toFixed(1)}× the lookup's median), errors ${figures.errors}` +

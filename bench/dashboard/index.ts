@@ -66,7 +66,7 @@ const IS_HTTP = IS_HTTP_NEXT_START || process.argv.includes("--http");
 const HTTP_PORT = arg("http-port", 3190);
 /** A step closes every STEP_EVERY seconds while the readers watch (a worst case: real steps take minutes). */
 const STEP_EVERY = arg("step-every", 10);
-/** What a live monitor page polls every 2.5 s, what it fetches again when a step closed, and what every 10 s. */
+/** What a live monitor page polls every 2.5 s, what it fetches again when a step closed, and what every 10 s (with the fast ones). */
 const FAST_POLLS = ["runs.get"];
 const STEP_POLLS = ["runs.series", "runs.distribution (newest"];
 const SLOW_POLLS = ["runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
@@ -213,7 +213,7 @@ try {
       fastPolls: among(FAST_POLLS),
       stepPolls: among(STEP_POLLS),
       stepEverySeconds: STEP_EVERY,
-      slowPolls: among(SLOW_POLLS),
+      slowTickPolls: among([...FAST_POLLS, ...SLOW_POLLS]),
       baselineMs: base.median,
     });
     console.log(

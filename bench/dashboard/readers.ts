@@ -1,6 +1,6 @@
 // People with a run's monitor open, as the page behaves: each loads the page (its calls at once, as the browser sends
-// them), then polls as the page does for a live run: the fast calls every 2.5 s, the others every 10 s, each reader
-// at its own phase. Used against the services (bench/dashboard/index.ts) and over HTTP (http-readers.ts).
+// them), then polls as the page's clock does for a live run (app/runs/[id]/run-monitor.tsx): the fast calls every
+// 2.5 s, the slower ones with them every fourth tick, each reader at its own phase. Used against the services (bench/dashboard/index.ts) and over HTTP (http-readers.ts).
 import { performance } from "node:perf_hooks";
 
 export type Call = readonly [name: string, fn: () => Promise<unknown>];
@@ -38,10 +38,11 @@ export async function timedCall(fn: () => Promise<unknown>, latencies: number[])
 }
 
 /**
- * `readers` people with the monitor open for `seconds`: `load` at once when the page opens, then `fastPolls` every
- * 2.5 s, with `stepPolls` added to the first poll after each step closes (one every `stepEverySeconds`, as the page
- * refetches the series and the newest step's distribution when the header's step count moves), and `slowPolls`
- * every 10 s; each reader at its own phase.
+ * `readers` people with the monitor open for `seconds`: `load` at once when the page opens, then a tick every 2.5 s
+ * sending `fastPolls`, or `slowTickPolls` every fourth tick (the fast and the slow calls: one batched request over
+ * HTTP), with `stepPolls` added to the first tick after each step closes (one every `stepEverySeconds`, as the page
+ * refetches the series and the newest step's distribution when the header's step count moves); each reader at its
+ * own phase.
  */
 export async function simulateReaders({
   readers,
@@ -50,7 +51,7 @@ export async function simulateReaders({
   fastPolls,
   stepPolls,
   stepEverySeconds,
-  slowPolls,
+  slowTickPolls,
   baselineMs,
 }: {
   readers: number;
@@ -59,7 +60,7 @@ export async function simulateReaders({
   fastPolls: readonly Call[];
   stepPolls: readonly Call[];
   stepEverySeconds: number;
-  slowPolls: readonly Call[];
+  slowTickPolls: readonly Call[];
   baselineMs: number;
 }): Promise<ReaderFigures> {
   const latencies: number[] = [];
@@ -74,17 +75,17 @@ export async function simulateReaders({
       const loaded = await Promise.all(load.map(([, fn]) => timedCall(fn, latencies)));
       errors += loaded.filter((ok) => !ok).length;
       let seenStep = stepAt(performance.now());
-      const loop = async (polled: readonly Call[], everyMs: number, followsSteps: boolean) => {
-        for (let next = performance.now() + everyMs; next < end; next += everyMs) {
-          await sleep(next - performance.now());
-          const step = stepAt(performance.now());
-          const calls = followsSteps && step !== seenStep ? [...polled, ...stepPolls] : polled;
-          if (followsSteps) seenStep = step;
-          const ok = await Promise.all(calls.map(([, fn]) => timedCall(fn, latencies)));
-          errors += ok.filter((x) => !x).length;
-        }
-      };
-      await Promise.all([loop(fastPolls, 2500, true), loop(slowPolls, 10_000, false)]);
+      let tick = 0;
+      for (let next = performance.now() + 2500; next < end; next += 2500) {
+        await sleep(next - performance.now());
+        tick += 1;
+        const step = stepAt(performance.now());
+        const polled = tick % 4 === 0 ? slowTickPolls : fastPolls;
+        const calls = step !== seenStep ? [...polled, ...stepPolls] : polled;
+        seenStep = step;
+        const ok = await Promise.all(calls.map(([, fn]) => timedCall(fn, latencies)));
+        errors += ok.filter((x) => !x).length;
+      }
     }),
   );
   return readerFigures({ readers, latencies, errors, seconds: (performance.now() - t0) / 1000, baselineMs });

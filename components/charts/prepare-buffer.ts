@@ -1,22 +1,10 @@
 // The replay buffer per epoch: synthesized tasks injected against the β cap, retirements by reason, and the
 // synthesized share of the active pool against P_max. Input: runs.buffer.
 import { METRIC_COLORS, RETIRE_COLORS, RETIRE_LABELS, RETIRE_REASONS } from "./colors";
+import type { BufferLifecycle } from "@/server/services/monitor/buffer-lifecycle";
 import { finiteOrNull, type SeriesSpec } from "./prepare-common";
 
-export interface BufferInput {
-  synthesizes: boolean;
-  retires: boolean;
-  pMax: number;
-  beta: number;
-  epochs: readonly {
-    epoch: number;
-    injected: number | null;
-    betaCap: number | null;
-    retired: { burn_in: number; mastered: number; unsolvable: number; pruned: number } | null;
-    synthesizedActive: number;
-    active: number;
-  }[];
-}
+export type BufferInput = Pick<BufferLifecycle, "synthesizes" | "retires" | "pMax" | "beta" | "epochs">;
 
 export type EpochRow = { epoch: number } & Record<string, number | null>;
 

@@ -1,18 +1,10 @@
 // Where injected tasks landed: the histogram of their first r̄, each bar in the colour of its region, against the
 // boundary band [α−, α+] and the burn-in threshold. Input: runs.landing.
 import { METRIC_COLORS, REGION_COLORS } from "./colors";
-import { mergeLines, prepareHistogram, type HistogramData, type HistogramInput, type ThresholdLine } from "./prepare-distribution";
+import type { InjectionLanding } from "@/server/services/monitor/injection-landing";
+import { mergeLines, prepareHistogram, type HistogramData, type ThresholdLine } from "./prepare-distribution";
 
-export interface LandingInput {
-  histogram: HistogramInput;
-  injected: number;
-  unobserved: number;
-  hard: number;
-  boundary: number;
-  mastered: number;
-  belowBurnIn: number;
-  thresholds: { alphaMinus: number; alphaPlus: number; burnInThreshold: number };
-}
+export type LandingInput = InjectionLanding;
 
 export interface LandingData {
   histogram: HistogramData;

@@ -2,24 +2,27 @@
 // occupancy (seeds and synthesized apart), infrastructure failures and tokens. Input: runs.series rows.
 import { METRIC_COLORS, REGION_COLORS, REGIONS, type RegionName } from "./colors";
 import { areTokensEstimated, SIMULATED_TOKENS_ESTIMATE } from "@/server/rods/token-estimate";
+import type { StepSeriesRow } from "@/server/services/monitor/step-series";
 import { hasAnyValue, rowsByStep, type LineChartData, type SeriesSpec } from "./prepare-common";
 
-export interface StepSeriesInput {
-  step: number;
-  informativeFraction: number | null;
-  meanPhi: number | null;
-  gradConcentration: number | null;
-  seedHard: number | null;
-  seedBoundary: number | null;
-  seedMastered: number | null;
-  synthesizedHard: number | null;
-  synthesizedBoundary: number | null;
-  synthesizedMastered: number | null;
-  infraFailures: number;
-  numRollouts: number;
-  tokensIn: number;
-  tokensOut: number;
-}
+/** The fields of a runs.series row the charts draw. */
+export type StepSeriesInput = Pick<
+  StepSeriesRow,
+  | "step"
+  | "informativeFraction"
+  | "meanPhi"
+  | "gradConcentration"
+  | "seedHard"
+  | "seedBoundary"
+  | "seedMastered"
+  | "synthesizedHard"
+  | "synthesizedBoundary"
+  | "synthesizedMastered"
+  | "infraFailures"
+  | "numRollouts"
+  | "tokensIn"
+  | "tokensOut"
+>;
 
 const SIGNALS: SeriesSpec[] = [
   { key: "informativeFraction", label: "informative fraction", color: METRIC_COLORS.informativeFraction },

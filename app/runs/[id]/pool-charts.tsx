@@ -21,15 +21,14 @@ import type { SeriesRows } from "./run-monitor";
 
 const EMPTY_HISTOGRAM = prepareHistogram({ min: 0, max: 1, counts: [] });
 
+/** Fetched again by the monitor's clock while the run is live (run-monitor.tsx). */
 interface LiveProps {
   runId: string;
-  isLive: boolean;
-  refetchMs: number;
 }
 
-export function BufferCharts({ runId, isLive, refetchMs }: LiveProps) {
+export function BufferCharts({ runId }: LiveProps) {
   const trpc = useTRPC();
-  const buffer = useQuery({ ...trpc.runs.buffer.queryOptions({ id: runId }), refetchInterval: isLive ? refetchMs : false });
+  const buffer = useQuery(trpc.runs.buffer.queryOptions({ id: runId }));
   return (
     <>
       <div className={styles.sectionHead}>
@@ -98,10 +97,10 @@ function BufferBody({ data }: { data: Parameters<typeof prepareBuffer>[0] }) {
   );
 }
 
-export function SynthesisCharts({ runId, isLive, refetchMs }: LiveProps) {
+export function SynthesisCharts({ runId }: LiveProps) {
   const trpc = useTRPC();
-  const synthesis = useQuery({ ...trpc.runs.synthesis.queryOptions({ id: runId }), refetchInterval: isLive ? refetchMs : false });
-  const landing = useQuery({ ...trpc.runs.landing.queryOptions({ id: runId }), refetchInterval: isLive ? refetchMs : false });
+  const synthesis = useQuery(trpc.runs.synthesis.queryOptions({ id: runId }));
+  const landing = useQuery(trpc.runs.landing.queryOptions({ id: runId }));
   const funnel = prepareFunnel(synthesis.data ?? { funnel: [], errors: [] });
   const errors = prepareErrors(synthesis.data ?? { funnel: [], errors: [] });
   const land = landing.data ? prepareLanding(landing.data) : null;

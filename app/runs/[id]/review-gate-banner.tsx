@@ -7,7 +7,7 @@ import { useTRPC } from "@/components/trpc-provider";
 export function ReviewGateBanner({ runId, isLive }: { runId: string; isLive: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const gate = useQuery({ ...trpc.review.gate.queryOptions({ runId }), refetchInterval: isLive ? 2_500 : false });
+  const gate = useQuery(trpc.review.gate.queryOptions({ runId })); // polled by the monitor's clock while live
   const goOn = useMutation(
     trpc.review.continueWithout.mutationOptions({
       onSuccess: () => void queryClient.invalidateQueries(),

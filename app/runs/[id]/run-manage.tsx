@@ -164,9 +164,9 @@ export function RunNotes({ run }: { run: { id: string; name: string; status: str
 }
 
 /** What happened to the run, oldest first, read from its steps, pool and evaluations. */
-export function RunEventLog({ runId, isLive, refetchMs }: { runId: string; isLive: boolean; refetchMs: number }) {
+export function RunEventLog({ runId }: { runId: string }) {
   const trpc = useTRPC();
-  const events = useQuery({ ...trpc.runs.events.queryOptions({ id: runId }), refetchInterval: isLive ? refetchMs : false });
+  const events = useQuery(trpc.runs.events.queryOptions({ id: runId }));
   return (
     <section className="card" aria-label="Event log">
       <h2 style={{ marginTop: 0, fontSize: 16 }}>Event log</h2>

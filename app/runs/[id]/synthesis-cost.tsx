@@ -6,9 +6,9 @@ import { useTRPC } from "@/components/trpc-provider";
 import { ErrorState, Loading } from "@/components/ui/states";
 import styles from "../runs.module.css";
 
-export function SynthesisCost({ runId, isLive, refetchMs }: { runId: string; isLive: boolean; refetchMs: number }) {
+export function SynthesisCost({ runId }: { runId: string }) {
   const trpc = useTRPC();
-  const costs = useQuery({ ...trpc.runs.costs.queryOptions({ ids: [runId] }), refetchInterval: isLive ? refetchMs : false });
+  const costs = useQuery(trpc.runs.costs.queryOptions({ ids: [runId] }));
   const cost = costs.data?.[0];
   const prepared = cost ? prepareCost(cost) : null;
   return (

@@ -16,9 +16,9 @@ import type { SeriesRows } from "./run-monitor";
 
 const share = (v: number) => formatShare(v, 1);
 
-export function TrainingCharts({ runId, steps, isLive, refetchMs }: { runId: string; steps: SeriesRows; isLive: boolean; refetchMs: number }) {
+export function TrainingCharts({ runId, steps }: { runId: string; steps: SeriesRows }) {
   const trpc = useTRPC();
-  const heldOut = useQuery({ ...trpc.runs.heldOut.queryOptions({ id: runId }), refetchInterval: isLive ? refetchMs : false });
+  const heldOut = useQuery(trpc.runs.heldOut.queryOptions({ id: runId }));
   const signals = prepareTrainingSignals(steps);
   const seeds = prepareRegionOccupancy(steps, "seed");
   const synthesized = prepareRegionOccupancy(steps, "synthesized");

@@ -17,12 +17,25 @@ export type RunAggregatePart = "series" | "synthesis" | "pool" | "heldOut";
 const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool", "heldOut"];
 
 /** The funnel's key for a StepAggregate column: synthPassedGates → passedGates. */
-export const funnelKey = (column: string) => column.charAt(5).toLowerCase() + column.slice(6);
+const funnelKey = (column: string) => column.charAt(5).toLowerCase() + column.slice(6);
 
 /** Every finished step's series row as one object of arrays (oldest first); absent values are JSON null. */
 function seriesSql(runId: string): Prisma.Sql {
   const columns = SERIES_FIELDS.map((f) => Prisma.sql`${f}::text, COALESCE(json_agg(g.series->${f} ORDER BY g."stepIndex"), '[]'::json)`);
   return Prisma.sql`(SELECT json_build_object(${Prisma.join(columns)}) FROM "StepAggregate" g WHERE g."runId" = ${runId})`;
+}
+
+/**
+ * The series' freshness mark, in the statement that reads the series: the run's current step when every finished
+ * step has its StepAggregate in this snapshot, else -1 (stale). A lazy rebuild fills the missing StepAggregate rows
+ * in one transaction and refreshes in another; a step closed between the two would otherwise be marked as included
+ * while its row is missing, and every later read would take the short series for current.
+ */
+function seriesMarkSql(runId: string): Prisma.Sql {
+  return Prisma.sql`CASE WHEN EXISTS (
+      SELECT 1 FROM "Step" s WHERE s."runId" = ${runId} AND s.status = 'done'
+        AND NOT EXISTS (SELECT 1 FROM "StepAggregate" g WHERE g."runId" = s."runId" AND g."stepIndex" = s.index)
+    ) THEN -1 ELSE r."currentStep" END`;
 }
 
 /** The funnel summed over the run's steps, and dropped attempts by error type. */
@@ -94,7 +107,7 @@ export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: 
   const wanted = new Set(created > 0 ? ALL_PARTS : parts);
   const sets: Prisma.Sql[] = [Prisma.sql`"updatedAt" = now()`];
   // The series and the pool are what a step or an epoch close changes: the marks say how current they are.
-  if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`"atStep" = r."currentStep"`);
+  if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`"atStep" = ${seriesMarkSql(runId)}`);
   if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
   if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
   if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`);

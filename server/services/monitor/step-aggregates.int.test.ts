@@ -8,7 +8,8 @@ import { fillSyntheticRun, type SyntheticRun } from "../../../test/fixtures/synt
 import { disconnectDb } from "../../db";
 import type { Synthesizer } from "../../synthesis/types";
 import { createUser } from "../auth-service";
-import { getStepDistribution, getSynthesisOverview } from "../monitor-service";
+import { getRunSeries, getStepDistribution, getSynthesisOverview } from "../monitor-service";
+import { refreshRunAggregate } from "./run-aggregate";
 import { approveTask, rejectTask } from "../review-service";
 import { runSynthesisAttempt } from "../synthesis-service";
 
@@ -134,5 +135,22 @@ describe("per-step aggregates", () => {
     expect(reviewedAfter.pendingReview).toBe(reviewedBefore.pendingReview - 2);
     expect(reviewedAfter.approved).toBe(reviewedBefore.approved + 1);
     expect(reviewedAfter.rejected).toBe(reviewedBefore.rejected + 1);
+  });
+
+  it("does not take a series short of a step that closed during a lazy rebuild for current", async () => {
+    const racing = await fillSyntheticRun({ db, steps: 12, tasks: 30, k: 4, epochs: 3, stepsDone: 5, name: "aggregates racing", seed: 13 });
+    const runId = racing.runId;
+    expect((await getRunSeries({ db, runId })).map((s) => s.step)).toEqual([0, 1, 2, 3, 4]);
+    // A rebuild on read fills the missing StepAggregate rows, then refreshes the run's row in another transaction.
+    // Step 5 closes between the two (the step and the run's current step together, as the driver writes them).
+    await db.$transaction([
+      db.step.update({ where: { runId_index: { runId, index: 5 } }, data: { status: "done", finishedAt: new Date() } }),
+      db.run.update({ where: { id: runId }, data: { currentStep: 6 } }),
+    ]);
+    await refreshRunAggregate({ db, runId });
+    // The row cannot say it holds step 5 (it does not), so the next read rebuilds it with that step.
+    expect((await db.runAggregate.findUniqueOrThrow({ where: { runId }, select: { atStep: true } })).atStep).not.toBe(6);
+    expect((await getRunSeries({ db, runId })).map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await db.runAggregate.findUniqueOrThrow({ where: { runId }, select: { atStep: true } })).atStep).toBe(6);
   });
 });
