@@ -25,14 +25,12 @@ export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET
 
 export function createWebServer({ handleNext, isDev = false }: { handleNext: NextHandler; isDev?: boolean }): http.Server {
   return http.createServer((req, res) => {
-    if (!isPlainTrpcRequest(req)) {
-      void handleNext(req, res);
-      return;
-    }
-    answerPlain({ req, res, isDev }).catch((error: unknown) => {
-      console.error("[web] tRPC request failed", error);
-      if (!res.headersSent) void send({ req, res, isDev, response: jsonError(500, "INTERNAL_SERVER_ERROR", "Something went wrong on the server; the details are in the server log.") });
-      else res.destroy();
+    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev }) : handleNext(req, res);
+    answered.catch(async (error: unknown) => {
+      console.error(`[web] ${req.method} ${req.url?.slice(0, 200)} failed`, error);
+      if (res.headersSent) return res.destroy();
+      const failure = jsonError(500, "INTERNAL_SERVER_ERROR", "Something went wrong on the server; the details are in the server log.");
+      await send({ req, res, isDev, response: failure }).catch(() => res.destroy());
     });
   });
 }
