@@ -12,6 +12,7 @@ import path from "node:path";
 import next from "next";
 import { disconnectDb } from "../server/db";
 import { parseEnv } from "../server/env";
+import { ReadCache } from "../server/http/read-cache";
 import { createWebServer } from "../server/http/web-server";
 import { projectRoot } from "../server/platform/paths";
 
@@ -24,7 +25,7 @@ if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
 
 const app = next({ dev: false, dir: projectRoot, hostname: env.HOST, port: env.PORT });
 await app.prepare();
-const server = createWebServer({ handleNext: app.getRequestHandler() });
+const server = createWebServer({ handleNext: app.getRequestHandler(), readCache: new ReadCache({ ttlMs: env.RODS_READ_CACHE_MS }) });
 // Longer than the usual load balancer's idle timeout, so it is the balancer that closes idle connections.
 server.keepAliveTimeout = 65_000;
 server.listen(env.PORT, env.HOST);

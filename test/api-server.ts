@@ -48,8 +48,11 @@ async function serve() {
   const { disconnectDb } = await import("../server/db");
   const { stopWebQueue } = await import("../server/jobs/web-queue");
   const { createWebServer, toRequest } = await import("../server/http/web-server");
+  const { ReadCache } = await import("../server/http/read-cache");
+  const { parseEnv } = await import("../server/env");
   // tRPC through the production web server's own plain path; the rest (what Next serves in production) here.
   const server = createWebServer({
+    readCache: new ReadCache({ ttlMs: parseEnv().RODS_READ_CACHE_MS }),
     handleNext: async (req, res) => {
       try {
         const request = toRequest(req);

@@ -1,6 +1,8 @@
 // The readers over HTTP: the built web app started as the product starts it (scripts/web.ts: RODS's node:http server
 // with its plain tRPC path in front of Next, production, the existing .next build) on the bench's database, or, to
-// compare, bare `next start` (every request through Next's pipeline, as before); people with the monitor open send
+// compare, the same without its read cache (RODS_READ_CACHE_MS=0: every request computed, as for signed-in readers,
+// whose sessions each have their own cache entries) or bare `next start` (every request through Next's pipeline, as
+// before); people with the monitor open send
 // the page's tRPC GETs as the browser does (httpBatchLink: the calls of one tick in one request; anonymous reading on
 // loopback). First each request alone on the idle server (sequential medians), then the readers.
 import { spawn } from "node:child_process";
@@ -22,6 +24,8 @@ export interface HttpReaders {
   failures?: Record<string, number>;
 }
 
+export type HttpVia = "rods" | "rods, no read cache" | "next start";
+
 export async function measureHttpReaders({
   databaseUrl,
   runId,
@@ -37,8 +41,11 @@ export async function measureHttpReaders({
   databaseUrl: string;
   runId: string;
   port: number;
-  /** "rods": the product's web entry (scripts/web.ts); "next start": Next's own server, every request through its pipeline */
-  via: "rods" | "next start";
+  /**
+   * "rods": the product's web entry (scripts/web.ts) as it runs by default; "rods, no read cache": the same with
+   * RODS_READ_CACHE_MS=0; "next start": Next's own server, every request through its pipeline
+   */
+  via: HttpVia;
   readers: number;
   seconds: number;
   stepEverySeconds: number;
@@ -50,11 +57,13 @@ export async function measureHttpReaders({
 }): Promise<HttpReaders> {
   if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) return { skipped: "no build of the web app (.next): run `npm run build` first" };
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production" as const, HOST: "127.0.0.1", PORT: String(port), RODS_HOME: ".rods/bench-web", NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), RODS_HOME: ".rods/bench-web", NEXT_TELEMETRY_DISABLED: "1" };
+  if (via === "rods, no read cache") env.RODS_READ_CACHE_MS = "0";
+  else delete env.RODS_READ_CACHE_MS; // the product's default
   // BENCH_WEB_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops (node --cpu-prof).
   const profile = process.env.BENCH_WEB_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEB_CPU_PROF}`] : [];
   const web =
-    via === "rods"
+    via !== "next start"
       ? spawn(process.execPath, [...profile, "--import", "tsx", "scripts/web.ts"], { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"], env })
       : spawn(path.join(projectRoot, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"], env });
   const exited = new Promise<void>((resolve) => web.once("exit", () => resolve()));

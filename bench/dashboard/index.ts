@@ -44,7 +44,7 @@ import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
 import { refreshRunAggregate } from "../../server/services/monitor/run-aggregate";
 import { fillMissingStepAggregates } from "../../server/services/monitor/step-aggregates";
 import { fillRunWithSql } from "./fill";
-import { measureHttpReaders, type HttpReaders } from "./http-readers";
+import { measureHttpReaders, type HttpReaders, type HttpVia } from "./http-readers";
 import { quantile, readerFigures, simulateReaders, timedCall, type ReaderFigures } from "./readers";
 import { createMigratedTestDatabase, provideTestServer } from "../../test/test-database";
 
@@ -203,6 +203,7 @@ try {
   let burstUncoalesced: ReaderFigures | undefined;
   let http: HttpReaders | undefined;
   let httpNextStart: HttpReaders | undefined;
+  let httpNoCache: HttpReaders | undefined;
   if (READERS > 0) {
     // 1. READERS people with the run's monitor open for READ_SECONDS (bench/dashboard/readers.ts).
     const among = (prefixes: readonly string[]) => pageCalls.filter(([name]) => prefixes.some((p) => name.startsWith(p)));
@@ -244,9 +245,10 @@ try {
         `(${burstUncoalesced.p95Ratio.toFixed(1)}× the baseline median), errors ${burstUncoalesced.errors}`,
     );
     // 3. The same readers over HTTP against the built web app (--http).
-    const overHttp = (via: "rods" | "next start") =>
+    const overHttp = (via: HttpVia) =>
       measureHttpReaders({ databaseUrl: url, runId, port: HTTP_PORT, via, readers: READERS, seconds: READ_SECONDS, stepEverySeconds: STEP_EVERY, stepsDone: big.stepsDone, baselineMs: base.median, log: (l) => console.log(l) });
     if (IS_HTTP_NEXT_START) httpNextStart = await overHttp("next start");
+    if (IS_HTTP) httpNoCache = await overHttp("rods, no read cache");
     if (IS_HTTP) http = await overHttp("rods");
     if (http?.skipped) console.log(`readers over HTTP skipped: ${http.skipped}`);
   }
@@ -266,6 +268,7 @@ try {
         burstUncoalesced,
         http,
         httpNextStart,
+        httpNoCache,
         tableReads: tableReadCounts,
       })}\n`,
     );

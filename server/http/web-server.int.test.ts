@@ -7,6 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { resetData, testDb } from "../../test/db";
 import { startApiServer, type ApiServer } from "../../test/api-server";
+import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
 import { disconnectDb } from "../db";
 import { createUser } from "../services/auth-service";
 import { BFCL_DATASET, SHIPPED_BFCL_DIR, importTaskFolder } from "../services/import-service";
@@ -22,9 +23,9 @@ interface Answer {
 }
 
 /** A raw HTTP request: the address and body go out exactly as given (fetch would normalise the URL). */
-function send({ method = "GET", path, headers = {}, body, chunked = false }: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean }): Promise<Answer> {
+function send({ base, method = "GET", path, headers = {}, body, chunked = false }: { base?: string; method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean }): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const url = new URL(server.url);
+    const url = new URL(base ?? server.url);
     const req = http.request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
@@ -132,5 +133,33 @@ describe("tRPC through the web server's plain path", () => {
     expect(zipped.body.byteLength).toBeLessThan(plain.body.byteLength / 2);
     const small = await send({ path: query("auth.scopes", {}), headers: { "accept-encoding": "gzip" } });
     expect(small.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("answers a live page's polled reads from memory for the same credentials, until a change is sent", async () => {
+    // A server keeping answers for 10 s (RODS_READ_CACHE_MS, its longest; the default is 1 s), so that nothing here
+    // depends on how fast the requests follow each other.
+    const cached = await startApiServer({ databaseUrl: inject("databaseUrl"), env: { RODS_READ_CACHE_MS: "10000" } });
+    try {
+      const run = await fillSyntheticRun({ db, steps: 3, tasks: 8, k: 2, stepsDone: 2, name: "read cache before" });
+      const headerOf = async (headers: Record<string, string> = {}) => {
+        const res = await send({ base: cached.url, path: `/api/trpc/runs.get,review.gate?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id: run.runId } }, 1: { json: { runId: run.runId } } }))}`, headers });
+        expect(res.status).toBe(200);
+        return (json(res) as unknown as { result: { data: { json: { name: string } } } }[])[0]!.result.data.json.name;
+      };
+      expect(await headerOf()).toBe("read cache before");
+      await db.run.update({ where: { id: run.runId }, data: { name: "read cache after" } });
+      // The same request from the same (anonymous) reader: the kept answer. Another reader's credentials: their own.
+      expect(await headerOf()).toBe("read cache before");
+      expect(await headerOf({ cookie })).toBe("read cache after");
+      // A read outside the polled ones is never kept.
+      const listed = await send({ base: cached.url, path: query("runs.list", {}) });
+      expect(JSON.stringify(json(listed))).toContain("read cache after");
+      // Any change sent to the process empties it: whoever changed something sees it on the next poll.
+      const change = await send({ base: cached.url, method: "POST", path: "/api/trpc/auth.apiKeys.create", headers: { "content-type": "application/json", cookie, origin: cached.url }, body: JSON.stringify({ json: { name: "cache clear", scopes: ["runs:read"], expiresInDays: 1 } }) });
+      expect(change.status).toBe(200);
+      expect(await headerOf()).toBe("read cache after");
+    } finally {
+      await cached.stop();
+    }
   });
 });

@@ -3,12 +3,13 @@
 // pipeline (the proxy, app-route handling, its response streaming and gzip) cost 9–20 ms per request against a
 // 1–2 ms query (README "Speed"); this path keeps what it gave those answers: the URL checks (trpc-door), the
 // security headers of next.config.js and a per-response Content-Security-Policy, no caching, gzip for larger
-// bodies (off the main thread).
+// bodies (off the main thread). The polled reads are answered from memory for up to a second (read-cache.ts).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { contentSecurityPolicy, createNonce } from "./csp";
 import { jsonError } from "./edge";
+import { isChangingRequest, ReadCache, readCacheKey, type StoredAnswer } from "./read-cache";
 import { SECURITY_HEADERS } from "./security-headers.js";
 import { TRPC_ENDPOINT, answerTrpc } from "./trpc-door";
 
@@ -23,9 +24,15 @@ const gzipAsync = promisify(gzip);
 /** Requests the plain path answers; the rest (other methods, other paths) go to Next as before. */
 export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET" || req.method === "POST") && (req.url ?? "").startsWith(`${TRPC_ENDPOINT}/`);
 
-export function createWebServer({ handleNext, isDev = false }: { handleNext: NextHandler; isDev?: boolean }): http.Server {
+/** `readCache`: where polled reads are kept for a moment (none by default: scripts/web.ts passes RODS_READ_CACHE_MS's). */
+export function createWebServer({ handleNext, isDev = false, readCache = new ReadCache({ ttlMs: 0 }) }: { handleNext: NextHandler; isDev?: boolean; readCache?: ReadCache }): http.Server {
   return http.createServer((req, res) => {
-    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev }) : handleNext(req, res);
+    if (isChangingRequest(req)) {
+      // Emptied when a change arrives and again once it is answered: a read computed while it ran is not kept either.
+      readCache.clear();
+      res.once("finish", () => readCache.clear());
+    }
+    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache }) : handleNext(req, res);
     answered.catch(async (error: unknown) => {
       console.error(`[web] ${req.method} ${req.url?.slice(0, 200)} failed`, error);
       if (res.headersSent) return res.destroy();
@@ -35,15 +42,19 @@ export function createWebServer({ handleNext, isDev = false }: { handleNext: Nex
   });
 }
 
-async function answerPlain({ req, res, isDev }: { req: IncomingMessage; res: ServerResponse; isDev: boolean }) {
+async function answerPlain({ req, res, isDev, readCache }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; readCache: ReadCache }) {
   let request: Request;
   try {
     request = toRequest(req);
   } catch {
     return send({ req, res, isDev, response: jsonError(400, "BAD_REQUEST", "The request's Host header or address cannot be read; send a valid HTTP request.") });
   }
-  await send({ req, res, isDev, response: await answerTrpc(request) });
+  const compute = async () => encode({ req, isDev, response: await answerTrpc(request) });
+  const key = readCacheKey(req, { endpoint: TRPC_ENDPOINT, gzip: acceptsGzip(req) });
+  write(res, key ? await readCache.answer(key, compute) : await compute());
 }
+
+const acceptsGzip = (req: IncomingMessage) => /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
 
 /** The node request as a Fetch API Request (what the door takes); the body is streamed, not buffered here. */
 export function toRequest(req: IncomingMessage): Request {
@@ -87,6 +98,11 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 async function send({ req, res, isDev, response }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; response: Response }) {
+  write(res, await encode({ req, isDev, response }));
+}
+
+/** An answer as it goes on the wire: the door's headers, the security headers, the body gzipped when worth it. */
+async function encode({ req, isDev, response }: { req: IncomingMessage; isDev: boolean; response: Response }): Promise<StoredAnswer> {
   let body: Buffer = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
@@ -99,11 +115,15 @@ async function send({ req, res, isDev, response }: { req: IncomingMessage; res: 
   // Answers depend on who asks (the session cookie): never stored by a browser or a proxy.
   headers["cache-control"] ??= "private, no-store";
   headers.vary = "Accept-Encoding";
-  if (body.byteLength >= GZIP_FROM_BYTES && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+  if (body.byteLength >= GZIP_FROM_BYTES && acceptsGzip(req)) {
     body = await gzipAsync(body, { level: GZIP_LEVEL });
     headers["content-encoding"] = "gzip";
   }
   headers["content-length"] = String(body.byteLength);
-  res.writeHead(response.status, headers);
+  return { status: response.status, headers, body };
+}
+
+function write(res: ServerResponse, { status, headers, body }: StoredAnswer) {
+  res.writeHead(status, headers);
   res.end(body);
 }

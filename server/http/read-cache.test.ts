@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { isChangingRequest, ReadCache, readCacheKey, type StoredAnswer } from "./read-cache";
+
+const ENDPOINT = "/api/trpc";
+const answerOf = (text: string, status = 200): StoredAnswer => ({ status, headers: { "content-type": "application/json" }, body: Buffer.from(text) });
+
+describe("which requests are cached", () => {
+  const get = (url: string, headers: Record<string, string> = {}) => ({ method: "GET", url, headers });
+
+  it("keys GETs made only of polled reads by URL, credentials and encoding", () => {
+    const url = `${ENDPOINT}/runs.get,runs.stepPlan,review.gate?batch=1&input=%7B%7D`;
+    const anonymous = readCacheKey(get(url), { endpoint: ENDPOINT, gzip: true });
+    expect(anonymous).not.toBeNull();
+    expect(readCacheKey(get(url), { endpoint: ENDPOINT, gzip: true })).toBe(anonymous);
+    // Another reader's session, an API key, no gzip, another input: other answers.
+    const others = [
+      readCacheKey(get(url, { cookie: "rods_session=a" }), { endpoint: ENDPOINT, gzip: true }),
+      readCacheKey(get(url, { cookie: "rods_session=b" }), { endpoint: ENDPOINT, gzip: true }),
+      readCacheKey(get(url, { authorization: "Bearer k" }), { endpoint: ENDPOINT, gzip: true }),
+      readCacheKey(get(url), { endpoint: ENDPOINT, gzip: false }),
+      readCacheKey(get(`${ENDPOINT}/runs.get,runs.stepPlan,review.gate?batch=1&input=%7B%220%22%7D`), { endpoint: ENDPOINT, gzip: true }),
+    ];
+    expect(new Set([anonymous, ...others]).size).toBe(6);
+  });
+
+  it("does not cache a batch with any other procedure, other methods or other paths", () => {
+    expect(readCacheKey(get(`${ENDPOINT}/runs.get,auth.me?batch=1`), { endpoint: ENDPOINT, gzip: false })).toBeNull();
+    expect(readCacheKey(get(`${ENDPOINT}/runs.list`), { endpoint: ENDPOINT, gzip: false })).toBeNull();
+    expect(readCacheKey({ method: "POST", url: `${ENDPOINT}/runs.get`, headers: {} }, { endpoint: ENDPOINT, gzip: false })).toBeNull();
+    expect(readCacheKey(get("/api/v1/runs"), { endpoint: ENDPOINT, gzip: false })).toBeNull();
+    expect(isChangingRequest({ method: "POST" })).toBe(true);
+    expect(isChangingRequest({ method: "GET" })).toBe(false);
+  });
+});
+
+describe("the read cache", () => {
+  it("serves one computation to everyone asking within the TTL, then computes again", async () => {
+    let t = 0;
+    let computed = 0;
+    const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
+    const compute = async () => answerOf(`answer ${++computed}`);
+    const first = await Promise.all([cache.answer("k", compute), cache.answer("k", compute)]);
+    t = 999;
+    const within = await cache.answer("k", compute);
+    expect([...first, within].map((a) => a.body.toString())).toEqual(["answer 1", "answer 1", "answer 1"]);
+    t = 1_000;
+    expect((await cache.answer("k", compute)).body.toString()).toBe("answer 2");
+  });
+
+  it("forgets everything when cleared (a change went through)", async () => {
+    let computed = 0;
+    const cache = new ReadCache({ now: () => 0 });
+    const compute = async () => answerOf(`answer ${++computed}`);
+    await cache.answer("k", compute);
+    cache.clear();
+    expect((await cache.answer("k", compute)).body.toString()).toBe("answer 2");
+  });
+
+  it("keeps neither errors nor answers other than 200", async () => {
+    const cache = new ReadCache({ now: () => 0 });
+    await expect(cache.answer("k", () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
+    expect(cache.size).toBe(0);
+    expect((await cache.answer("k", async () => answerOf("busy", 503))).status).toBe(503);
+    expect(cache.size).toBe(0);
+    expect((await cache.answer("k", async () => answerOf("fine"))).body.toString()).toBe("fine");
+    expect(cache.size).toBe(1);
+  });
+
+  it("holds at most maxEntries, dropping expired ones first", async () => {
+    let t = 0;
+    const cache = new ReadCache({ ttlMs: 10, maxEntries: 2, now: () => t });
+    await cache.answer("a", async () => answerOf("a"));
+    await cache.answer("b", async () => answerOf("b"));
+    await cache.answer("c", async () => answerOf("c")); // full: computed, not kept
+    expect(cache.size).toBe(2);
+    t = 20;
+    await cache.answer("c", async () => answerOf("c"));
+    expect(cache.size).toBe(1);
+  });
+});
