@@ -34,7 +34,7 @@ describe("which requests are cached", () => {
 });
 
 describe("the read cache", () => {
-  it("serves one computation to everyone asking within the TTL, then computes again", async () => {
+  it("serves one computation to everyone asking within the TTL", async () => {
     let t = 0;
     let computed = 0;
     const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
@@ -43,8 +43,56 @@ describe("the read cache", () => {
     t = 999;
     const within = await cache.answer("k", compute);
     expect([...first, within].map((a) => a.body.toString())).toEqual(["answer 1", "answer 1", "answer 1"]);
-    t = 1_000;
+    expect(computed).toBe(1);
+  });
+
+  it("past the TTL serves the old answer while one fresh computation runs; past twice the TTL waits for a new one", async () => {
+    let t = 0;
+    let computed = 0;
+    const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
+    let release = () => {};
+    const compute = () => new Promise<StoredAnswer>((resolve) => {
+      const n = ++computed;
+      release = () => resolve(answerOf(`answer ${n}`));
+    });
+    const first = cache.answer("k", compute);
+    release();
+    await first;
+    t = 1_500;
+    // Two readers past the TTL: both get answer 1 at once; one computation (answer 2) runs for the next ones.
+    const stale = await Promise.all([cache.answer("k", compute), cache.answer("k", compute)]);
+    expect(stale.map((a) => a.body.toString())).toEqual(["answer 1", "answer 1"]);
+    expect(computed).toBe(2);
+    release();
+    await new Promise((r) => setImmediate(r));
     expect((await cache.answer("k", compute)).body.toString()).toBe("answer 2");
+    // Counted from when answer 2's computation started (1 500): at 3 500 it is too old to serve while refreshing.
+    t = 3_500;
+    const waited = cache.answer("k", compute);
+    release();
+    expect((await waited).body.toString()).toBe("answer 3");
+  });
+
+  it("drops a refresh that finishes after a change emptied the cache", async () => {
+    let t = 0;
+    let computed = 0;
+    const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
+    let release = () => {};
+    const compute = () => new Promise<StoredAnswer>((resolve) => {
+      const n = ++computed;
+      release = () => resolve(answerOf(`answer ${n}`));
+    });
+    const first = cache.answer("k", compute);
+    release();
+    await first;
+    t = 1_500;
+    await cache.answer("k", compute); // answer 1, refreshing (answer 2) in the background
+    cache.clear();
+    release(); // answer 2 was read before the change: not kept
+    await new Promise((r) => setImmediate(r));
+    const after = cache.answer("k", compute);
+    release();
+    expect((await after).body.toString()).toBe("answer 3");
   });
 
   it("forgets everything when cleared (a change went through)", async () => {
@@ -73,7 +121,7 @@ describe("the read cache", () => {
     await cache.answer("b", async () => answerOf("b"));
     await cache.answer("c", async () => answerOf("c")); // full: computed, not kept
     expect(cache.size).toBe(2);
-    t = 20;
+    t = 20; // a and b are past twice the TTL
     await cache.answer("c", async () => answerOf("c"));
     expect(cache.size).toBe(1);
   });

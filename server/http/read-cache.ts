@@ -2,9 +2,10 @@
 // charts every 2.5 s; with many people watching one run, the web process would compute the same answer for each of
 // them. The answer to a GET of only the reads below is kept for `ttlMs` (1 s) and served to whoever sends the same
 // request with the same credentials in that time (the URL, the Cookie and Authorization headers and whether gzip is
-// accepted make the key); concurrent misses share one computation. Any request that may change something (a method
+// accepted make the key); concurrent misses share one computation; for as long again the old answer is served while
+// one fresh computation runs (stale-while-revalidate), so an answer is at most 2 × `ttlMs` old. Any request that may change something (a method
 // other than GET or HEAD) empties the cache, so a change made through this process is never hidden behind an older
-// answer; a change made elsewhere (the worker) shows at most `ttlMs` later than without the cache. Only 200 answers
+// answer; a change made elsewhere (the worker) shows at most 2 × `ttlMs` later than without the cache. Only 200 answers
 // are kept, and none that sets a cookie. Pure: no I/O.
 
 /** The tRPC queries a live page polls: read-only, and the same for everyone with the same credentials. */
@@ -54,8 +55,17 @@ export function readCacheKey(req: RequestLike, { endpoint, gzip }: { endpoint: s
   return [url, req.headers.cookie ?? "", req.headers.authorization ?? "", gzip ? "gzip" : ""].join("\n");
 }
 
+interface Entry {
+  /** when the computation behind it started (its data are at least this recent) */
+  at: number;
+  answer: Promise<StoredAnswer>;
+  /** the answer once computed and worth keeping */
+  kept?: StoredAnswer;
+  isRefreshing?: boolean;
+}
+
 export class ReadCache {
-  private readonly entries = new Map<string, { at: number; answer: Promise<StoredAnswer> }>();
+  private readonly entries = new Map<string, Entry>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -66,23 +76,28 @@ export class ReadCache {
     this.now = now;
   }
 
-  /** The stored answer for `key` if younger than the TTL (or being computed), else `compute()`'s, kept when it is a 200. */
+  /**
+   * The kept answer for `key` while younger than the TTL (or the computation under way). Past the TTL, within as
+   * long again, the kept answer still goes out while one fresh computation runs for the next askers, so no reader
+   * waits on it (an answer is at most twice the TTL old). Otherwise `compute()`'s answer, kept when it is a 200.
+   */
   answer(key: string, compute: () => Promise<StoredAnswer>): Promise<StoredAnswer> {
     if (this.ttlMs <= 0) return compute();
     const at = this.now();
     const found = this.entries.get(key);
-    if (found && at - found.at < this.ttlMs) return found.answer;
-    if (this.entries.size >= this.maxEntries) this.dropExpired(at);
-    const answer = compute();
-    if (this.entries.size < this.maxEntries) {
-      this.entries.set(key, { at, answer });
-      // Errors and non-200 answers are not kept: the next request computes again.
-      const forget = () => {
-        if (this.entries.get(key)?.answer === answer) this.entries.delete(key);
-      };
-      answer.then((a) => (a.status === 200 && !("set-cookie" in a.headers)) || forget(), forget);
+    if (found) {
+      const age = at - found.at;
+      if (age < this.ttlMs) return found.answer;
+      if (found.kept && age < 2 * this.ttlMs) {
+        if (!found.isRefreshing) {
+          found.isRefreshing = true;
+          void this.compute(key, compute, at, found);
+        }
+        return Promise.resolve(found.kept);
+      }
     }
-    return answer;
+    if (this.entries.size >= this.maxEntries) this.dropExpired(at);
+    return this.compute(key, compute, at);
   }
 
   clear(): void {
@@ -93,7 +108,31 @@ export class ReadCache {
     return this.entries.size;
   }
 
+  /** Computes and stores (in place of `replacing`, a refresh, if that entry is still there when it settles). */
+  private compute(key: string, compute: () => Promise<StoredAnswer>, at: number, replacing?: Entry): Promise<StoredAnswer> {
+    const answer = compute();
+    const entry: Entry = { at, answer };
+    if (!replacing) {
+      if (this.entries.size >= this.maxEntries) return answer;
+      this.entries.set(key, entry);
+    }
+    const current = replacing ?? entry;
+    answer.then(
+      (a) => {
+        if (this.entries.get(key) !== current) return; // emptied meanwhile: a change went through
+        // Errors and non-200 answers are not kept: the next request computes again.
+        if (a.status !== 200 || "set-cookie" in a.headers) this.entries.delete(key);
+        else if (replacing) this.entries.set(key, { at, answer, kept: a });
+        else entry.kept = a;
+      },
+      () => {
+        if (this.entries.get(key) === current) this.entries.delete(key);
+      },
+    );
+    return answer;
+  }
+
   private dropExpired(at: number) {
-    for (const [key, entry] of this.entries) if (at - entry.at >= this.ttlMs) this.entries.delete(key);
+    for (const [key, entry] of this.entries) if (at - entry.at >= 2 * this.ttlMs) this.entries.delete(key);
   }
 }
