@@ -42,7 +42,7 @@ export async function measureHttpReaders({
   runId: string;
   port: number;
   /**
-   * "rods": the product's web entry (scripts/web.ts) as it runs by default; "rods, no read cache": the same with
+   * "rods": the product's web entry (scripts/web.ts) with its read cache on (1 s; off by default); "rods, no read cache": the same with
    * RODS_READ_CACHE_MS=0; "next start": Next's own server, every request through its pipeline
    */
   via: HttpVia;
