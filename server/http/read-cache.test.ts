@@ -33,6 +33,23 @@ describe("which requests are cached", () => {
   });
 });
 
+/** A cache (TTL 1 s) on a clock the test moves, holding "answer 1"; computations finish when `release.next()` is called. */
+async function cachedOnce() {
+  let t = 0;
+  let computed = 0;
+  const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
+  const release = { next: () => {} };
+  const compute = () =>
+    new Promise<StoredAnswer>((resolve) => {
+      const n = ++computed;
+      release.next = () => resolve(answerOf(`answer ${n}`));
+    });
+  const first = cache.answer("k", compute);
+  release.next();
+  await first;
+  return { cache, compute, release, at: (ms: number) => (t = ms), computed: () => computed };
+}
+
 describe("the read cache", () => {
   it("serves one computation to everyone asking within the TTL", async () => {
     let t = 0;
@@ -47,51 +64,31 @@ describe("the read cache", () => {
   });
 
   it("past the TTL serves the old answer while one fresh computation runs; past twice the TTL waits for a new one", async () => {
-    let t = 0;
-    let computed = 0;
-    const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
-    let release = () => {};
-    const compute = () => new Promise<StoredAnswer>((resolve) => {
-      const n = ++computed;
-      release = () => resolve(answerOf(`answer ${n}`));
-    });
-    const first = cache.answer("k", compute);
-    release();
-    await first;
-    t = 1_500;
+    const { cache, compute, release, at, computed } = await cachedOnce();
+    at(1_500);
     // Two readers past the TTL: both get answer 1 at once; one computation (answer 2) runs for the next ones.
     const stale = await Promise.all([cache.answer("k", compute), cache.answer("k", compute)]);
     expect(stale.map((a) => a.body.toString())).toEqual(["answer 1", "answer 1"]);
-    expect(computed).toBe(2);
-    release();
+    expect(computed()).toBe(2);
+    release.next();
     await new Promise((r) => setImmediate(r));
     expect((await cache.answer("k", compute)).body.toString()).toBe("answer 2");
     // Counted from when answer 2's computation started (1 500): at 3 500 it is too old to serve while refreshing.
-    t = 3_500;
+    at(3_500);
     const waited = cache.answer("k", compute);
-    release();
+    release.next();
     expect((await waited).body.toString()).toBe("answer 3");
   });
 
   it("drops a refresh that finishes after a change emptied the cache", async () => {
-    let t = 0;
-    let computed = 0;
-    const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
-    let release = () => {};
-    const compute = () => new Promise<StoredAnswer>((resolve) => {
-      const n = ++computed;
-      release = () => resolve(answerOf(`answer ${n}`));
-    });
-    const first = cache.answer("k", compute);
-    release();
-    await first;
-    t = 1_500;
+    const { cache, compute, release, at } = await cachedOnce();
+    at(1_500);
     await cache.answer("k", compute); // answer 1, refreshing (answer 2) in the background
     cache.clear();
-    release(); // answer 2 was read before the change: not kept
+    release.next(); // answer 2 was read before the change: not kept
     await new Promise((r) => setImmediate(r));
     const after = cache.answer("k", compute);
-    release();
+    release.next();
     expect((await after).body.toString()).toBe("answer 3");
   });
 
