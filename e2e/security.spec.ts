@@ -28,24 +28,41 @@ function expectedDenial(access: Access, role: Role): 401 | 403 | null {
   return null;
 }
 
-/** A POST whose headers promise (or whose chunks deliver) `totalBytes`, stopped as soon as the server answers. */
+/**
+ * A POST whose headers promise (or whose chunks deliver) `totalBytes`, stopped as soon as the server answers. Fails
+ * after 20 s saying how far it got (bytes sent, whether the answer's head or end came, the socket closed or was reused).
+ */
 function postLarge({ path, totalBytes, chunked, headers = {} }: { path: string; totalBytes: number; chunked: boolean; headers?: Record<string, string> }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const url = new URL(path, BASE_URL);
+    const seen = { sent: 0, head: "no answer yet", end: false, closed: false, drains: 0, reusedSocket: false };
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`POST ${path} (${totalBytes} bytes, ${chunked ? "chunked" : "Content-Length"}): nothing settled in 20 s; ${JSON.stringify(seen)}`));
+    }, 20_000);
     const req = http.request(url, { method: "POST", headers: { "content-type": "application/json", ...(chunked ? {} : { "content-length": String(totalBytes) }), ...headers } }, (res) => {
+      seen.head = `HTTP ${res.statusCode} ${res.headers.connection ?? ""}`;
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => {
+        seen.end = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body });
+      });
       res.on("error", reject);
     });
     req.on("error", () => {}); // the server may close the socket once it has answered
+    req.on("close", () => (seen.closed = true));
+    req.on("socket", () => (seen.reusedSocket = req.reusedSocket));
     const chunk = Buffer.alloc(64 * 1024, "x");
-    let sent = 0;
     const pump = () => {
-      while (sent < totalBytes && !req.destroyed) {
-        sent += chunk.byteLength;
-        if (!req.write(chunk)) return req.once("drain", pump);
+      while (seen.sent < totalBytes && !req.destroyed) {
+        seen.sent += chunk.byteLength;
+        if (!req.write(chunk)) {
+          seen.drains += 1;
+          return req.once("drain", pump);
+        }
       }
       req.end();
     };

@@ -1,6 +1,6 @@
 // The /api/v1 handlers served over real HTTP from a separate process, for integration tests of the API: tests
 // talk to it with fetch, as a trainer would. `startApiServer` spawns this file; run directly, it serves
-// dispatchV1 (and /metrics, /api/auth/sign-in, and tRPC through the web server's plain path) on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
+// dispatchV1 (and /metrics, /api/auth/sign-in and sign-out, and tRPC through the web server's plain path) on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,7 @@ async function serve() {
   const { dispatchV1 } = await import("../server/api/v1/dispatch");
   const { serveMetrics } = await import("../server/metrics/serve");
   const signInRoute = await import("../app/api/auth/sign-in/route");
+  const signOutRoute = await import("../app/api/auth/sign-out/route");
   const { disconnectDb } = await import("../server/db");
   const { stopWebQueue } = await import("../server/jobs/web-queue");
   const { createWebServer, toRequest } = await import("../server/http/web-server");
@@ -57,8 +58,8 @@ async function serve() {
       try {
         const request = toRequest(req);
         const pathname = new URL(request.url).pathname;
-        const response =
-          pathname === "/metrics" ? await serveMetrics(request) : pathname === "/api/auth/sign-in" ? await signInRoute.POST(request) : await dispatchV1(request);
+        const routes: Record<string, (request: Request) => Promise<Response>> = { "/metrics": serveMetrics, "/api/auth/sign-in": signInRoute.POST, "/api/auth/sign-out": signOutRoute.POST };
+        const response = await (routes[pathname] ?? dispatchV1)(request);
         res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
         res.end(Buffer.from(await response.arrayBuffer()));
         // A body the handler refused unread (e.g. too large) is drained, so the client sees the answer.

@@ -5,28 +5,25 @@ const ENDPOINT = "/api/trpc";
 const answerOf = (text: string, status = 200): StoredAnswer => ({ status, headers: { "content-type": "application/json" }, body: Buffer.from(text) });
 
 describe("which requests are cached", () => {
-  const get = (url: string, headers: Record<string, string> = {}) => ({ method: "GET", url, headers });
+  const get = (url: string) => ({ method: "GET", url });
 
-  it("keys GETs made only of polled reads by URL, credentials and encoding", () => {
+  it("keys GETs made only of polled reads by URL and encoding (who may read is asked separately)", () => {
     const url = `${ENDPOINT}/runs.get,runs.stepPlan,review.gate?batch=1&input=%7B%7D`;
-    const anonymous = readCacheKey(get(url), { endpoint: ENDPOINT, gzip: true });
-    expect(anonymous).not.toBeNull();
-    expect(readCacheKey(get(url), { endpoint: ENDPOINT, gzip: true })).toBe(anonymous);
-    // Another reader's session, an API key, no gzip, another input: other answers.
+    const zipped = readCacheKey(get(url), { endpoint: ENDPOINT, gzip: true });
+    expect(zipped).not.toBeNull();
+    expect(readCacheKey(get(url), { endpoint: ENDPOINT, gzip: true })).toBe(zipped);
+    // No gzip, another input: other answers.
     const others = [
-      readCacheKey(get(url, { cookie: "rods_session=a" }), { endpoint: ENDPOINT, gzip: true }),
-      readCacheKey(get(url, { cookie: "rods_session=b" }), { endpoint: ENDPOINT, gzip: true }),
-      readCacheKey(get(url, { authorization: "Bearer k" }), { endpoint: ENDPOINT, gzip: true }),
       readCacheKey(get(url), { endpoint: ENDPOINT, gzip: false }),
       readCacheKey(get(`${ENDPOINT}/runs.get,runs.stepPlan,review.gate?batch=1&input=%7B%220%22%7D`), { endpoint: ENDPOINT, gzip: true }),
     ];
-    expect(new Set([anonymous, ...others]).size).toBe(6);
+    expect(new Set([zipped, ...others]).size).toBe(3);
   });
 
   it("does not cache a batch with any other procedure, other methods or other paths", () => {
     expect(readCacheKey(get(`${ENDPOINT}/runs.get,auth.me?batch=1`), { endpoint: ENDPOINT, gzip: false })).toBeNull();
     expect(readCacheKey(get(`${ENDPOINT}/runs.list`), { endpoint: ENDPOINT, gzip: false })).toBeNull();
-    expect(readCacheKey({ method: "POST", url: `${ENDPOINT}/runs.get`, headers: {} }, { endpoint: ENDPOINT, gzip: false })).toBeNull();
+    expect(readCacheKey({ method: "POST", url: `${ENDPOINT}/runs.get` }, { endpoint: ENDPOINT, gzip: false })).toBeNull();
     expect(readCacheKey(get("/api/v1/runs"), { endpoint: ENDPOINT, gzip: false })).toBeNull();
     expect(isChangingRequest({ method: "POST" })).toBe(true);
     expect(isChangingRequest({ method: "GET" })).toBe(false);
@@ -121,5 +118,40 @@ describe("the read cache", () => {
     t = 20; // a and b are past twice the TTL
     await cache.answer("c", async () => answerOf("c"));
     expect(cache.size).toBe(1);
+  });
+});
+
+describe("who may get kept answers", () => {
+  it("asks once per token and TTL, shares a check under way, and asks again after a change or the TTL", async () => {
+    let t = 0;
+    const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
+    const asked: string[] = [];
+    const check = async (token: string) => {
+      asked.push(token);
+      return token === "valid";
+    };
+    expect(await Promise.all([cache.mayRead("valid", check), cache.mayRead("valid", check)])).toEqual([true, true]);
+    expect(await cache.mayRead("ended", check)).toBe(false);
+    t = 999;
+    expect(await cache.mayRead("valid", check)).toBe(true);
+    expect(asked).toEqual(["valid", "ended"]);
+    t = 1_000;
+    await cache.mayRead("valid", check);
+    cache.clear(); // a change (a sign-out among them) went through
+    await cache.mayRead("valid", check);
+    expect(asked).toEqual(["valid", "ended", "valid", "valid"]);
+  });
+
+  it("counts a failed check as no and does not keep it", async () => {
+    const cache = new ReadCache({ ttlMs: 1_000, now: () => 0 });
+    let calls = 0;
+    const failing = async () => {
+      calls += 1;
+      if (calls === 1) throw new Error("database restarting");
+      return true;
+    };
+    expect(await cache.mayRead("valid", failing)).toBe(false);
+    expect(await cache.mayRead("valid", failing)).toBe(true);
+    expect(calls).toBe(2);
   });
 });

@@ -1,14 +1,18 @@
 // Polled reads answered from memory for a moment. Every open monitor page asks for the same header, step plan and
 // charts every 2.5 s; with many people watching one run, the web process would compute the same answer for each of
-// them. The answer to a GET of only the reads below is kept for `ttlMs` (1 s) and served to whoever sends the same
-// request with the same credentials in that time (the URL, the Cookie and Authorization headers and whether gzip is
-// accepted make the key); concurrent misses share one computation; for as long again the old answer is served while
-// one fresh computation runs (stale-while-revalidate), so an answer is at most 2 × `ttlMs` old. Any request that may change something (a method
+// them. The answer to a GET of only the reads below is kept for `ttlMs` and served to everyone who may read and sends
+// the same request in that time (the URL and whether gzip is accepted make the key: these answers do not depend on
+// who asks, only on whether they may read, which is checked before the cache, see `mayRead`); concurrent misses share
+// one computation; for as long again the old answer is served while one fresh computation runs
+// (stale-while-revalidate), so an answer is at most 2 × `ttlMs` old. Any request that may change something (a method
 // other than GET or HEAD) empties the cache, so a change made through this process is never hidden behind an older
 // answer; a change made elsewhere (the worker) shows at most 2 × `ttlMs` later than without the cache. Only 200 answers
 // are kept, and none that sets a cookie. Pure: no I/O.
 
-/** The tRPC queries a live page polls: read-only, and the same for everyone with the same credentials. */
+/**
+ * The tRPC queries a live page polls: read-only, and the same answer for everyone who may read (none of them looks at
+ * who asks: a procedure whose answer depends on the user must not be listed here).
+ */
 export const CACHED_READS: ReadonlySet<string> = new Set([
   "runs.get",
   "runs.stepPlan",
@@ -36,7 +40,6 @@ export interface StoredAnswer {
 interface RequestLike {
   method?: string;
   url?: string;
-  headers: { cookie?: string; authorization?: string; "accept-encoding"?: string };
 }
 
 /** Whether a request may change something (and so empties the cache). */
@@ -44,7 +47,7 @@ export const isChangingRequest = (req: Pick<RequestLike, "method">) => req.metho
 
 /**
  * The cache key of a tRPC GET under `endpoint` whose procedures are all in CACHED_READS, or null (not cacheable).
- * `gzip` is whether the answer will be gzipped for this client.
+ * `gzip` is whether the answer will be gzipped for this client. No credentials in it: ask `mayRead` first.
  */
 export function readCacheKey(req: RequestLike, { endpoint, gzip }: { endpoint: string; gzip: boolean }): string | null {
   const url = req.url ?? "";
@@ -52,7 +55,7 @@ export function readCacheKey(req: RequestLike, { endpoint, gzip }: { endpoint: s
   const query = url.indexOf("?");
   const names = url.slice(endpoint.length + 1, query < 0 ? undefined : query).split(",");
   if (!names.every((name) => CACHED_READS.has(name))) return null;
-  return [url, req.headers.cookie ?? "", req.headers.authorization ?? "", gzip ? "gzip" : ""].join("\n");
+  return `${gzip ? "gzip" : "plain"} ${url}`;
 }
 
 interface Entry {
@@ -66,6 +69,8 @@ interface Entry {
 
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
+  /** session token → whether its holder may read, as checked at `at` */
+  private readonly readers = new Map<string, { at: number; mayRead: Promise<boolean> }>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -100,8 +105,36 @@ export class ReadCache {
     return this.compute(key, compute, at);
   }
 
+  /**
+   * Whether the holder of session `token` may be served kept answers: `check(token)`'s verdict, asked at most once per
+   * TTL for a token (concurrent asks share it; a failed check is not kept and counts as no). A session ended through
+   * this process empties the cache with everything else (a change); one ended elsewhere reads at most one TTL longer.
+   */
+  mayRead(token: string, check: (token: string) => Promise<boolean>): Promise<boolean> {
+    if (this.ttlMs <= 0) return check(token).catch(() => false);
+    const at = this.now();
+    const found = this.readers.get(token);
+    if (found && at - found.at < this.ttlMs) return found.mayRead;
+    if (this.readers.size >= this.maxEntries) {
+      for (const [t, reader] of this.readers) if (at - reader.at >= this.ttlMs) this.readers.delete(t);
+      if (this.readers.size >= this.maxEntries) return check(token).catch(() => false);
+    }
+    const reader = { at, mayRead: check(token) };
+    this.readers.set(token, reader);
+    reader.mayRead = reader.mayRead.catch(() => {
+      if (this.readers.get(token) === reader) this.readers.delete(token);
+      return false;
+    });
+    return reader.mayRead;
+  }
+
+  get isOn(): boolean {
+    return this.ttlMs > 0;
+  }
+
   clear(): void {
     this.entries.clear();
+    this.readers.clear();
   }
 
   get size(): number {

@@ -135,29 +135,46 @@ describe("tRPC through the web server's plain path", () => {
     expect(small.headers["content-encoding"]).toBeUndefined();
   });
 
-  it("answers a live page's polled reads from memory for the same credentials, until a change is sent", async () => {
-    // A server keeping answers for 10 s (RODS_READ_CACHE_MS, its longest; the default is 1 s), so that nothing here
-    // depends on how fast the requests follow each other.
-    const cached = await startApiServer({ databaseUrl: inject("databaseUrl"), env: { RODS_READ_CACHE_MS: "10000" } });
+  it("answers a live page's polled reads from memory to everyone who may read, until a change is sent", async () => {
+    // A server keeping answers for 10 s (RODS_READ_CACHE_MS, its longest), so that nothing here depends on how fast
+    // the requests follow each other; anonymous reading off, as on a shared server: only signed-in readers share.
+    const cached = await startApiServer({ databaseUrl: inject("databaseUrl"), env: { RODS_READ_CACHE_MS: "10000", RODS_ANONYMOUS_READ: "false" } });
     try {
+      const signInAs = async (email: string) => {
+        await createUser({ db, email, name: email, password: "reader's password" });
+        const res = await fetch(`${cached.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "reader's password" }) });
+        expect(res.status).toBe(200);
+        return res.headers.getSetCookie()[0]!.split(";")[0]!;
+      };
+      const [first, second] = [await signInAs("cache-first@example.org"), await signInAs("cache-second@example.org")];
       const run = await fillSyntheticRun({ db, steps: 3, tasks: 8, k: 2, stepsDone: 2, name: "read cache before" });
-      const headerOf = async (headers: Record<string, string> = {}) => {
-        const res = await send({ base: cached.url, path: `/api/trpc/runs.get,review.gate?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id: run.runId } }, 1: { json: { runId: run.runId } } }))}`, headers });
+      const path = `/api/trpc/runs.get,review.gate?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: { id: run.runId } }, 1: { json: { runId: run.runId } } }))}`;
+      const headerOf = async (headers: Record<string, string>) => {
+        const res = await send({ base: cached.url, path, headers });
         expect(res.status).toBe(200);
         return (json(res) as unknown as { result: { data: { json: { name: string } } } }[])[0]!.result.data.json.name;
       };
-      expect(await headerOf()).toBe("read cache before");
+      expect(await headerOf({ cookie: first })).toBe("read cache before");
       await db.run.update({ where: { id: run.runId }, data: { name: "read cache after" } });
-      // The same request from the same (anonymous) reader: the kept answer. Another reader's credentials: their own.
-      expect(await headerOf()).toBe("read cache before");
-      expect(await headerOf({ cookie })).toBe("read cache after");
+      // Another signed-in reader: the kept answer. Nobody signed in, or an unknown session: refused, never kept.
+      expect(await headerOf({ cookie: second })).toBe("read cache before");
+      for (const headers of [{}, { cookie: "rods_session=not-a-session" }] as Record<string, string>[]) {
+        const refused = await send({ base: cached.url, path, headers });
+        expect(refused.status).toBe(401);
+        expect(refused.body.toString()).not.toContain("read cache");
+      }
       // A read outside the polled ones is never kept.
-      const listed = await send({ base: cached.url, path: query("runs.list", {}) });
+      const listed = await send({ base: cached.url, path: query("runs.list", {}), headers: { cookie: first } });
       expect(JSON.stringify(json(listed))).toContain("read cache after");
       // Any change sent to the process empties it: whoever changed something sees it on the next poll.
-      const change = await send({ base: cached.url, method: "POST", path: "/api/trpc/auth.apiKeys.create", headers: { "content-type": "application/json", cookie, origin: cached.url }, body: JSON.stringify({ json: { name: "cache clear", scopes: ["runs:read"], expiresInDays: 1 } }) });
+      const change = await send({ base: cached.url, method: "POST", path: "/api/trpc/auth.apiKeys.create", headers: { "content-type": "application/json", cookie: first, origin: cached.url }, body: JSON.stringify({ json: { name: "cache clear", scopes: ["runs:read"], expiresInDays: 1 } }) });
       expect(change.status).toBe(200);
-      expect(await headerOf()).toBe("read cache after");
+      expect(await headerOf({ cookie: second })).toBe("read cache after");
+      // Signed out through this process: refused at once, though the answer is still kept for the others.
+      const signOut = await send({ base: cached.url, method: "POST", path: "/api/auth/sign-out", headers: { cookie: second, origin: cached.url } });
+      expect(signOut.status).toBeLessThan(400);
+      expect((await send({ base: cached.url, path, headers: { cookie: second } })).status).toBe(401);
+      expect(await headerOf({ cookie: first })).toBe("read cache after");
     } finally {
       await cached.stop();
     }

@@ -3,10 +3,14 @@
 // pipeline (the proxy, app-route handling, its response streaming and gzip) cost 9–20 ms per request against a
 // 1–2 ms query (README "Speed"); this path keeps what it gave those answers: the URL checks (trpc-door), the
 // security headers of next.config.js and a per-response Content-Security-Policy, no caching, gzip for larger
-// bodies (off the main thread). The polled reads are answered from memory for up to a second (read-cache.ts).
+// bodies (off the main thread). The polled reads can be answered from memory for a moment (read-cache.ts).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { sessionTokenOf } from "../api/auth-http";
+import { getDb } from "../db";
+import { isAnonymousReadAllowed } from "../env";
+import { sessionUser } from "../services/auth-service";
 import { contentSecurityPolicy, createNonce } from "./csp";
 import { jsonError } from "./edge";
 import { isChangingRequest, ReadCache, readCacheKey, type StoredAnswer } from "./read-cache";
@@ -26,13 +30,21 @@ export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET
 
 /** `readCache`: where polled reads are kept for a moment (none by default: scripts/web.ts passes RODS_READ_CACHE_MS's). */
 export function createWebServer({ handleNext, isDev = false, readCache = new ReadCache({ ttlMs: 0 }) }: { handleNext: NextHandler; isDev?: boolean; readCache?: ReadCache }): http.Server {
+  const isAnonymousReading = isAnonymousReadAllowed();
+  /** Whether this reader may get kept answers: everyone where anonymous reading is on, else a valid session. */
+  const mayRead = (request: Request) => {
+    if (isAnonymousReading) return Promise.resolve(true);
+    const token = sessionTokenOf(request.headers);
+    if (!token) return Promise.resolve(false);
+    return readCache.mayRead(token, async (t) => (await sessionUser({ db: getDb(), token: t })) !== null);
+  };
   return http.createServer((req, res) => {
     if (isChangingRequest(req)) {
       // Emptied when a change arrives and again once it is answered: a read computed while it ran is not kept either.
       readCache.clear();
       res.once("finish", () => readCache.clear());
     }
-    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache }) : handleNext(req, res);
+    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache, mayRead }) : handleNext(req, res);
     answered.catch(async (error: unknown) => {
       console.error(`[web] ${req.method} ${req.url?.slice(0, 200)} failed`, error);
       if (res.headersSent) return res.destroy();
@@ -42,7 +54,7 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
   });
 }
 
-async function answerPlain({ req, res, isDev, readCache }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; readCache: ReadCache }) {
+async function answerPlain({ req, res, isDev, readCache, mayRead }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; readCache: ReadCache; mayRead: (request: Request) => Promise<boolean> }) {
   let request: Request;
   try {
     request = toRequest(req);
@@ -50,8 +62,9 @@ async function answerPlain({ req, res, isDev, readCache }: { req: IncomingMessag
     return send({ req, res, isDev, response: jsonError(400, "BAD_REQUEST", "The request's Host header or address cannot be read; send a valid HTTP request.") });
   }
   const compute = async () => encode({ req, isDev, response: await answerTrpc(request) });
-  const key = readCacheKey(req, { endpoint: TRPC_ENDPOINT, gzip: acceptsGzip(req) });
-  write(res, key ? await readCache.answer(key, compute) : await compute());
+  // Readers who may not read (signed out where anonymous reading is off) get their 401 computed, never a kept answer.
+  const key = readCache.isOn ? readCacheKey(req, { endpoint: TRPC_ENDPOINT, gzip: acceptsGzip(req) }) : null;
+  write(res, key && (await mayRead(request)) ? await readCache.answer(key, compute) : await compute());
 }
 
 const acceptsGzip = (req: IncomingMessage) => /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
