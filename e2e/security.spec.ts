@@ -35,7 +35,7 @@ function expectedDenial(access: Access, role: Role): 401 | 403 | null {
 function postLarge({ path, totalBytes, chunked, headers = {} }: { path: string; totalBytes: number; chunked: boolean; headers?: Record<string, string> }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const url = new URL(path, BASE_URL);
-    const seen = { sent: 0, head: "no answer yet", end: false, closed: false, drains: 0, reusedSocket: false };
+    const seen = { sent: 0, head: "no answer yet", end: false, closed: false, drains: 0, reusedSocket: false, error: "" };
     const timer = setTimeout(() => {
       req.destroy();
       reject(new Error(`POST ${path} (${totalBytes} bytes, ${chunked ? "chunked" : "Content-Length"}): nothing settled in 20 s; ${JSON.stringify(seen)}`));
@@ -52,7 +52,7 @@ function postLarge({ path, totalBytes, chunked, headers = {} }: { path: string; 
       });
       res.on("error", reject);
     });
-    req.on("error", () => {}); // the server may close the socket once it has answered
+    req.on("error", (error) => (seen.error = error.message)); // the server may close the socket once it has answered
     req.on("close", () => (seen.closed = true));
     req.on("socket", () => (seen.reusedSocket = req.reusedSocket));
     const chunk = Buffer.alloc(64 * 1024, "x");

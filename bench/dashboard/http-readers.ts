@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { projectRoot } from "../../server/platform/paths";
-import { quantile, simulateReaders, type Call, type ReaderFigures } from "./readers";
+import { byCallLine, quantile, simulateReaders, type Call, type ReaderFigures } from "./readers";
 
 export interface HttpReaders {
   /** why the phase did not run (no build) */
@@ -138,6 +138,7 @@ export async function measureHttpReaders({
         `p95 ${figures.p95.toFixed(1)} ms (${figures.p95Ratio.toFixed(1)}× the lookup's median), errors ${figures.errors}` +
         (failures.size ? ` (${[...failures].map(([s, n]) => `${s || "network error"}×${n}`).join(", ")})` : ""),
     );
+    log(`  by request (ms): ${byCallLine(figures)}`);
     return { idleMedianMs, floorMedianMs, readers: figures, failures: Object.fromEntries([...failures].map(([s, n]) => [String(s), n])) };
   } finally {
     web.kill("SIGTERM");

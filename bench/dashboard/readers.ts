@@ -12,6 +12,8 @@ export interface ReaderFigures {
   p95: number;
   p95Ratio: number;
   seconds: number;
+  /** by kind of call (its name): how many, median and p95 ms; where the tail comes from */
+  byCall?: Record<string, { calls: number; median: number; p95: number }>;
 }
 
 export function quantile(sorted: number[], q: number): number {
@@ -64,6 +66,15 @@ export async function simulateReaders({
   baselineMs: number;
 }): Promise<ReaderFigures> {
   const latencies: number[] = [];
+  const byCall = new Map<string, number[]>();
+  /** Times `fn` into `latencies` and its kind's list. */
+  const timed = async ([name, fn]: Call) => {
+    let list = byCall.get(name);
+    if (!list) byCall.set(name, (list = []));
+    const ok = await timedCall(fn, list);
+    if (ok) latencies.push(list.at(-1)!);
+    return ok;
+  };
   let errors = 0;
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
@@ -72,7 +83,7 @@ export async function simulateReaders({
   await Promise.all(
     Array.from({ length: readers }, async (_, reader) => {
       await sleep((reader / readers) * 2500);
-      const loaded = await Promise.all(load.map(([, fn]) => timedCall(fn, latencies)));
+      const loaded = await Promise.all(load.map(timed));
       errors += loaded.filter((ok) => !ok).length;
       let seenStep = stepAt(performance.now());
       let tick = 0;
@@ -83,10 +94,23 @@ export async function simulateReaders({
         const polled = tick % 4 === 0 ? slowTickPolls : fastPolls;
         const calls = step !== seenStep ? [...polled, ...stepPolls] : polled;
         seenStep = step;
-        const ok = await Promise.all(calls.map(([, fn]) => timedCall(fn, latencies)));
+        const ok = await Promise.all(calls.map(timed));
         errors += ok.filter((x) => !x).length;
       }
     }),
   );
-  return readerFigures({ readers, latencies, errors, seconds: (performance.now() - t0) / 1000, baselineMs });
+  const figures = readerFigures({ readers, latencies, errors, seconds: (performance.now() - t0) / 1000, baselineMs });
+  figures.byCall = Object.fromEntries(
+    [...byCall].map(([name, list]) => {
+      const sorted = list.sort((a, b) => a - b);
+      return [name, { calls: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) }];
+    }),
+  );
+  return figures;
 }
+
+/** "name: n calls, median m, p95 p" for each kind of call, one line. */
+export const byCallLine = (figures: ReaderFigures) =>
+  Object.entries(figures.byCall ?? {})
+    .map(([name, c]) => `${name}: ${c.calls}× median ${c.median.toFixed(1)} p95 ${c.p95.toFixed(1)}`)
+    .join("; ");

@@ -3,6 +3,7 @@
 // the other routes): the edge's statuses (400, 401, 403, 413), the security headers on every answer, a signed-in
 // change that /api/v1 then honours, the calls timed in /metrics, gzip for large answers.
 import http from "node:http";
+import net from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { resetData, testDb } from "../../test/db";
@@ -113,6 +114,38 @@ describe("tRPC through the web server's plain path", () => {
     expect(errorMessage(declared)).toMatch(/larger than the limit of 1 MB/);
     const streamed = await send({ method: "POST", path: "/api/trpc/runs.pause", headers: { "content-type": "application/json", cookie, origin: server.url }, body, chunked: true });
     expect(streamed.status).toBe(413);
+    expect((await send({ path: query("auth.scopes", {}) })).status).toBe(200);
+  });
+
+  it("keeps reading a refused body after its 413, so a client still sending is not cut off", async () => {
+    // Over a raw socket: 2 MB of a declared 20 MB; once the 413 is in, the rest. A server that closed the connection
+    // with the body unread would reset it under the client's writes (a reset can also destroy the answer before the
+    // client reads it).
+    const total = 20 * 1024 * 1024;
+    const chunk = Buffer.alloc(256 * 1024, "x");
+    const url = new URL(server.url);
+    const outcome = await new Promise<{ answer: string; sent: number; error?: string }>((resolve) => {
+      const socket = net.connect(Number(url.port), url.hostname);
+      let answer = "";
+      let sent = 0;
+      let error: string | undefined;
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.byteLength;
+          if (!socket.write(chunk)) return void socket.once("drain", pump);
+        }
+      };
+      socket.on("data", (data: Buffer) => {
+        const wasAnswered = answer.length > 0;
+        answer += data.toString("latin1");
+        if (!wasAnswered) pump();
+      });
+      socket.once("error", (e) => (error = e.message));
+      socket.once("close", () => resolve({ answer: answer.split("\r\n")[0]!, sent, ...(error ? { error } : {}) }));
+      socket.write(`POST /api/trpc/runs.pause HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\nCookie: ${cookie}\r\nOrigin: ${server.url}\r\n\r\n`);
+      for (; sent < 2 * 1024 * 1024; sent += chunk.byteLength) socket.write(chunk);
+    });
+    expect(outcome).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: total });
     expect((await send({ path: query("auth.scopes", {}) })).status).toBe(200);
   });
 

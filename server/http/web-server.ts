@@ -64,7 +64,7 @@ async function answerPlain({ req, res, isDev, readCache, mayRead }: { req: Incom
   const compute = async () => encode({ req, isDev, response: await answerTrpc(request) });
   // Readers who may not read (signed out where anonymous reading is off) get their 401 computed, never a kept answer.
   const key = readCache.isOn ? readCacheKey(req, { endpoint: TRPC_ENDPOINT, gzip: acceptsGzip(req) }) : null;
-  write(res, key && (await mayRead(request)) ? await readCache.answer(key, compute) : await compute());
+  write(req, res, key && (await mayRead(request)) ? await readCache.answer(key, compute) : await compute());
 }
 
 const acceptsGzip = (req: IncomingMessage) => /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
@@ -111,7 +111,7 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 async function send({ req, res, isDev, response }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; response: Response }) {
-  write(res, await encode({ req, isDev, response }));
+  write(req, res, await encode({ req, isDev, response }));
 }
 
 /** An answer as it goes on the wire: the door's headers, the security headers, the body gzipped when worth it. */
@@ -136,7 +136,24 @@ async function encode({ req, isDev, response }: { req: IncomingMessage; isDev: b
   return { status: response.status, headers, body };
 }
 
-function write(res: ServerResponse, { status, headers, body }: StoredAnswer) {
+/** How long the rest of a refused body is still read (and dropped) after the answer before the connection closes. */
+const LINGER_MS = 5_000;
+
+/**
+ * Sends the answer. When the request's body was not read to its end (refused: too large), the answer goes out at
+ * once but the connection closes only after the rest of the body has been read and dropped, or after LINGER_MS
+ * ("lingering close", as Apache and nginx do): a socket closed with unread data is reset, and the reset can destroy
+ * the answer before the client reads it (a client still sending saw its connection drop with no 413).
+ */
+function write(req: IncomingMessage, res: ServerResponse, { status, headers, body }: StoredAnswer) {
   res.writeHead(status, headers);
-  res.end(body);
+  if (req.complete) return void res.end(body);
+  res.write(body);
+  const close = () => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  req.once("end", close).once("close", close);
+  req.resume();
 }
