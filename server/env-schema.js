@@ -31,7 +31,7 @@ export const ZEnv = z.object({
    * How long the web process answers a polled read (the live pages' tRPC queries) from memory; 0 = never. Off by
    * default: with it on, e2e's oversize-body check hung after the other specs (cause not found yet).
    */
-  RODS_READ_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  RODS_READ_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
   /** Largest request body accepted by default (bytes); larger bodies are answered 413. */
   RODS_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Per-user quotas: runs queued, running or paused at once, and rollouts those runs may plan in total. */

@@ -28,7 +28,7 @@ const gzipAsync = promisify(gzip);
 /** Requests the plain path answers; the rest (other methods, other paths) go to Next as before. */
 export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET" || req.method === "POST") && (req.url ?? "").startsWith(`${TRPC_ENDPOINT}/`);
 
-/** `readCache`: where polled reads are kept for a moment (none by default: scripts/web.ts passes RODS_READ_CACHE_MS's). */
+/** `readCache`: where polled reads are kept for a moment (none unless given: scripts/web.ts passes one of RODS_READ_CACHE_MS). */
 export function createWebServer({ handleNext, isDev = false, readCache = new ReadCache({ ttlMs: 0 }) }: { handleNext: NextHandler; isDev?: boolean; readCache?: ReadCache }): http.Server {
   const isAnonymousReading = isAnonymousReadAllowed();
   /** Whether this reader may get kept answers: everyone where anonymous reading is on, else a valid session. */
