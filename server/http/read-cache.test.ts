@@ -121,6 +121,22 @@ describe("the read cache", () => {
   });
 });
 
+describe("how answers are found", () => {
+  it("tells each one: computed, shared while under way, kept, stale while refreshed", async () => {
+    let t = 0;
+    const outcomes: string[] = [];
+    const cache = new ReadCache({ ttlMs: 1_000, now: () => t, onAnswer: (o) => outcomes.push(o) });
+    const compute = async () => answerOf("answer");
+    await Promise.all([cache.answer("k", compute), cache.answer("k", compute)]);
+    await cache.answer("k", compute);
+    t = 1_500;
+    await cache.answer("k", compute);
+    t = 5_000;
+    await cache.answer("k", compute);
+    expect(outcomes).toEqual(["computed", "shared", "kept", "stale", "computed"]);
+  });
+});
+
 describe("who may get kept answers", () => {
   it("asks once per token and TTL, shares a check under way, and asks again after a change or the TTL", async () => {
     let t = 0;

@@ -30,6 +30,12 @@ export const CACHED_READS: ReadonlySet<string> = new Set([
 
 export const READ_CACHE_TTL_MS = 1_000;
 
+/**
+ * How an answer was found: kept (from memory, younger than the TTL), shared (a computation under way for someone
+ * else), stale (the old answer while one fresh computation runs), computed (for this request).
+ */
+export type ReadCacheOutcome = "kept" | "shared" | "stale" | "computed";
+
 /** An answer as it goes on the wire (body already encoded). */
 export interface StoredAnswer {
   status: number;
@@ -75,10 +81,19 @@ export class ReadCache {
   private readonly maxEntries: number;
   private readonly now: () => number;
 
-  constructor({ ttlMs = READ_CACHE_TTL_MS, maxEntries = 2_000, now = () => performance.now() }: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}) {
+  private readonly onAnswer: (outcome: ReadCacheOutcome) => void;
+
+  /** `onAnswer`: told how each answer was found (for /metrics). */
+  constructor({
+    ttlMs = READ_CACHE_TTL_MS,
+    maxEntries = 2_000,
+    now = () => performance.now(),
+    onAnswer = () => {},
+  }: { ttlMs?: number; maxEntries?: number; now?: () => number; onAnswer?: (outcome: ReadCacheOutcome) => void } = {}) {
     this.ttlMs = ttlMs;
     this.maxEntries = maxEntries;
     this.now = now;
+    this.onAnswer = onAnswer;
   }
 
   /**
@@ -92,16 +107,21 @@ export class ReadCache {
     const found = this.entries.get(key);
     if (found) {
       const age = at - found.at;
-      if (age < this.ttlMs) return found.answer;
+      if (age < this.ttlMs) {
+        this.onAnswer(found.kept ? "kept" : "shared");
+        return found.answer;
+      }
       if (found.kept && age < 2 * this.ttlMs) {
         if (!found.isRefreshing) {
           found.isRefreshing = true;
           void this.compute(key, compute, at, found);
         }
+        this.onAnswer("stale");
         return Promise.resolve(found.kept);
       }
     }
     if (this.entries.size >= this.maxEntries) this.dropExpired(at);
+    this.onAnswer("computed");
     return this.compute(key, compute, at);
   }
 
