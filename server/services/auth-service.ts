@@ -198,15 +198,15 @@ export async function signIn({ db, email, password, now = new Date() }: { db: Db
 const sessionTokenHash = (token: string | undefined | null) => (token && token.length <= 200 ? sha256(token) : null);
 
 /**
- * Whether a session token is current (known, not expired): one indexed lookup without the user (a session's user
- * exists while it does: deleting a user deletes its sessions). For checks that need no user, such as whether a reader
- * may be served the web process's kept answers.
+ * When a current session ends (its expiry), or null for an unknown or expired token: one indexed lookup without the
+ * user (a session's user exists while it does: deleting a user deletes its sessions). For checks that need no user,
+ * such as whether a reader may be served the web process's kept answers.
  */
-export async function isSessionActive({ db, token, now = new Date() }: { db: Db; token: string | undefined | null; now?: Date }): Promise<boolean> {
+export async function sessionExpiry({ db, token, now = new Date() }: { db: Db; token: string | undefined | null; now?: Date }): Promise<Date | null> {
   const tokenHash = sessionTokenHash(token);
-  if (!tokenHash) return false;
+  if (!tokenHash) return null;
   const session = await db.session.findUnique({ where: { tokenHash }, select: { expiresAt: true } });
-  return session !== null && session.expiresAt > now;
+  return session && session.expiresAt > now ? session.expiresAt : null;
 }
 
 /** The user a session token belongs to, or null when it is unknown or expired (expired ones are deleted). */
