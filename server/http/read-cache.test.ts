@@ -138,7 +138,7 @@ describe("how answers are found", () => {
 });
 
 describe("who may get kept answers", () => {
-  it("asks once per token until the recheck or the session's end, shares a check under way, and asks again after a change", async () => {
+  it("asks once per token, rechecks in the background from half the recheck time, never past the session's end", async () => {
     let t = 0;
     const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
     const asked: string[] = [];
@@ -151,19 +151,27 @@ describe("who may get kept answers", () => {
     expect(await Promise.all([cache.mayRead("valid", check), cache.mayRead("valid", check)])).toEqual([true, true]);
     expect(await cache.mayRead("ended", check)).toBe(false);
     expect(await cache.mayRead("ending", check)).toBe(true);
-    t = SESSION_RECHECK_MS - 1;
+    t = SESSION_RECHECK_MS / 2 - 1;
     expect(await cache.mayRead("valid", check)).toBe(true);
     expect(asked).toEqual(["valid", "ended", "ending"]);
-    // Past the session's end it is asked again (and now says no); past the recheck, every token is.
+    // Past the session's end it is asked again before answering (and now says no).
     left.ending = 0;
     expect(await cache.mayRead("ending", check)).toBe(false);
-    t = SESSION_RECHECK_MS;
-    await cache.mayRead("valid", check);
+    // From half the recheck time: the verdict still goes out, one check runs for the next asks; its "no" holds then.
+    t = SESSION_RECHECK_MS / 2;
+    left.valid = 0; // signed out elsewhere
+    expect(await Promise.all([cache.mayRead("valid", check), cache.mayRead("valid", check)])).toEqual([true, true]);
     expect(asked).toEqual(["valid", "ended", "ending", "ending", "valid"]);
-    cache.clear(); // a change (a sign-out among them) went through
-    await cache.mayRead("valid", check);
-    expect(asked.at(-1)).toBe("valid");
+    expect(await cache.mayRead("valid", check)).toBe(false);
+    // A change (a sign-out among them) empties the verdicts: the next ask checks.
+    left.valid = 3_600_000;
+    cache.clear();
+    expect(await cache.mayRead("valid", check)).toBe(true);
     expect(asked).toHaveLength(6);
+    // An unknown token's "no" holds too: one lookup, not one per request.
+    expect(await cache.mayRead("ended", check)).toBe(false);
+    expect(await cache.mayRead("ended", check)).toBe(false);
+    expect(asked).toHaveLength(7);
   });
 
   it("counts a failed check as no and does not keep it", async () => {

@@ -67,6 +67,14 @@ export function readCacheKey(req: RequestLike, { endpoint, gzip }: { endpoint: s
   return `${gzip ? "gzip" : "plain"} ${url}`;
 }
 
+/** A session's verdict: may read, as checked at `at`, until `until` (the recheck or the session's end). */
+interface Reader {
+  at: number;
+  until: number;
+  mayRead: Promise<boolean>;
+  isRechecking?: boolean;
+}
+
 interface Entry {
   /** when the computation behind it started (its data are at least this recent) */
   at: number;
@@ -79,7 +87,7 @@ interface Entry {
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
   /** session token → whether its holder may read, as checked at `at` */
-  private readonly readers = new Map<string, { until: number; mayRead: Promise<boolean> }>();
+  private readonly readers = new Map<string, Reader>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -130,29 +138,45 @@ export class ReadCache {
 
   /**
    * Whether the holder of session `token` may be served kept answers. `check(token)` says how long the session has
-   * left (ms; 0 or less: no such session, or expired); it is asked again after SESSION_RECHECK_MS, and the verdict
-   * ends when the session expires. Concurrent asks share one check; a failed check is not kept and counts as no. A
-   * session ended through this process (sign-out) empties the cache with everything else, as any change does; one
-   * ended elsewhere (the CLI, another web process) gets kept answers from this process at most SESSION_RECHECK_MS
-   * longer (answers computed for it check its session every time).
+   * left (ms; 0 or less: no such session, or expired). A verdict holds for SESSION_RECHECK_MS and never past the
+   * session's end; from half that age on it is still given while one check runs for the next asks (no reader waits
+   * on a recheck that way as long as it polls more often than every 5 s). Concurrent asks share one check; a failed
+   * check is not kept and counts as no. A session ended through this process (sign-out) empties the cache with
+   * everything else, as any change does; one ended elsewhere (the CLI, another web process) gets kept answers from
+   * this process at most SESSION_RECHECK_MS longer (answers computed for it check its session every time).
    */
   mayRead(token: string, check: (token: string) => Promise<number>): Promise<boolean> {
     const at = this.now();
     const found = this.readers.get(token);
-    if (found && at < found.until) return found.mayRead;
+    if (found && at < found.until) {
+      if (at >= found.at + SESSION_RECHECK_MS / 2 && !found.isRechecking) {
+        found.isRechecking = true;
+        void this.checkReader(token, check, at);
+      }
+      return found.mayRead;
+    }
     if (this.readers.size >= this.maxEntries) {
       for (const [t, reader] of this.readers) if (at >= reader.until) this.readers.delete(t);
       if (this.readers.size >= this.maxEntries) return check(token).then((left) => left > 0, () => false);
     }
-    const reader = { until: at + SESSION_RECHECK_MS, mayRead: Promise.resolve(false) };
-    this.readers.set(token, reader);
+    return this.checkReader(token, check, at);
+  }
+
+  /** Asks `check` and keeps the verdict from when it settles (a recheck replaces the old one only then). */
+  private checkReader(token: string, check: (token: string) => Promise<number>, at: number): Promise<boolean> {
+    const replacing = this.readers.get(token);
+    const reader: Reader = { at, until: at + SESSION_RECHECK_MS, mayRead: Promise.resolve(false) };
+    const isRecheck = replacing !== undefined && at < replacing.until;
+    if (!isRecheck) this.readers.set(token, reader);
     reader.mayRead = check(token).then(
       (left) => {
-        reader.until = Math.min(reader.until, at + left);
+        // A "no" holds for the whole recheck time (a session never comes back); a "yes" not past the session's end.
+        if (left > 0) reader.until = Math.min(reader.until, at + left);
+        if (isRecheck && this.readers.get(token) === replacing) this.readers.set(token, reader);
         return left > 0;
       },
       () => {
-        if (this.readers.get(token) === reader) this.readers.delete(token);
+        if (this.readers.get(token) === (isRecheck ? replacing : reader)) this.readers.delete(token);
         return false;
       },
     );
