@@ -23,8 +23,8 @@ export function initialStepPlan({ config, seeds }: { config: TRunConfig; seeds: 
   return planRunSteps({ settings: settingsOf(config), known: [{ poolSize: seeds, steps: null }] });
 }
 
-/** Each epoch up to `throughEpoch`: its active pool (from PoolEntry) and, once planned, its steps (from Step). */
-async function knownEpochs({ db, runId, throughEpoch }: { db: Reader; runId: string; throughEpoch: number }): Promise<TEpochKnown[]> {
+/** Each epoch up to `throughEpoch`: its active pool (from PoolEntry) and, once planned, its steps (from Step): the driver's reading, in its transaction. */
+export async function knownEpochs({ db, runId, throughEpoch }: { db: Reader; runId: string; throughEpoch: number }): Promise<TEpochKnown[]> {
   const [entered, left, steps] = await Promise.all([
     db.poolEntry.groupBy({ by: ["enteredEpoch"], where: { runId, enteredEpoch: { not: null } }, _count: { _all: true } }),
     db.poolEntry.groupBy({ by: ["leftEpoch"], where: { runId, leftEpoch: { not: null } }, _count: { _all: true } }),
