@@ -35,17 +35,22 @@ import {
   getBufferLifecycle,
   getHeldOutSeries,
   getInjectionLanding,
+  getReviewGate,
+  getRunCosts,
   getRunHeader,
   getRunSeries,
+  getRunStepPlan,
   getStepDistribution,
   getSynthesisOverview,
+  getTrainerMetricsSeries,
+  listRunEvents,
   listRunsOverview,
 } from "../../server/services/monitor-service";
-import { getRunCosts } from "../../server/services/cost-service";
-import { getReviewGate } from "../../server/services/review-gate";
-import { listRunEvents } from "../../server/services/run-events-service";
-import { getRunStepPlan } from "../../server/services/step-plan-service";
-import { getTrainerMetricsSeries } from "../../server/services/trainer-service";
+import { getRunCosts as readCosts } from "../../server/services/cost-service";
+import { getReviewGate as readGate } from "../../server/services/review-gate";
+import { listRunEvents as readEvents } from "../../server/services/run-events-service";
+import { getRunStepPlan as readStepPlan } from "../../server/services/step-plan-service";
+import { getTrainerMetricsSeries as readTrainerMetrics } from "../../server/services/trainer-service";
 import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
 import { refreshRunAggregate } from "../../server/services/monitor/run-aggregate";
 import { fillMissingStepAggregates } from "../../server/services/monitor/step-aggregates";
@@ -93,11 +98,11 @@ function uncoalescedCalls(db: Db, runId: string, otherRunId: string, steps: numb
     ["runs.landing", () => readLanding({ db, runId })],
     ["runs.heldOut", () => readHeldOut({ db, runId })],
     ["runs.compare", () => readCompare({ db, runIds: [runId, otherRunId] })],
-    ["runs.stepPlan", () => getRunStepPlan({ db, runId })],
-    ["review.gate", () => getReviewGate({ db, runId })],
-    ["runs.events", () => listRunEvents({ db, runId })],
-    ["runs.costs", () => getRunCosts({ db, runIds: [runId] })],
-    ["runs.trainerMetrics", () => getTrainerMetricsSeries({ db, runId })],
+    ["runs.stepPlan", () => readStepPlan({ db, runId })],
+    ["review.gate", () => readGate({ db, runId })],
+    ["runs.events", () => readEvents({ db, runId })],
+    ["runs.costs", () => readCosts({ db, runIds: [runId] })],
+    ["runs.trainerMetrics", () => readTrainerMetrics({ db, runId })],
   ];
 }
 

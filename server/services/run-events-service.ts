@@ -1,6 +1,7 @@
 // The event log of a run, derived from rows the run already writes (no log table): created, started, each epoch
-// closed and tasks injected and retired by reason (the pool's counts), both as the run's RunAggregate keeps them, held-out evaluations (Evaluation rows), and how it stands now
-// (paused, cancelled or failed with its reason, finished). Epochs and steps are 1-based, as everywhere in the UI.
+// closed and tasks injected and retired by reason (as the run's RunAggregate keeps them from Step and PoolEntry),
+// evaluations (Evaluation rows), and how it stands now (paused, cancelled or failed with its reason, finished).
+// Epochs and steps are 1-based, as everywhere in the UI.
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, type Freshness } from "./monitor/run-aggregate";
