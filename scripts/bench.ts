@@ -64,7 +64,7 @@ for (const b of BENCHES) {
       readerRow("N calls at one instant, coalesced: p95 / baseline", r.burst as Record<string, number> | undefined);
       readerRow("N calls at one instant, not coalesced: p95 / baseline", r.burstUncoalesced as Record<string, number> | undefined);
       type Http = { skipped?: string; readers?: Record<string, number>; idleMedianMs?: Record<string, number>; floorMedianMs?: number };
-      for (const [via, http] of [["next start", r.httpNextStart], ["the web process without its read cache", r.httpNoCache], ["the web process", r.http]] as [string, Http | undefined][]) {
+      for (const [via, http] of [["next start", r.httpNextStart], ["the web process without its read cache", r.httpNoCache], ["the web process", r.http], ["the web process, readers signed in", r.httpSignedIn]] as [string, Http | undefined][]) {
         if (http?.skipped) add("dashboard", `readers over HTTP (${via})`, `skipped: ${http.skipped}`);
         if (http?.idleMedianMs) {
           const alone = ["page load", "fast poll", "fast and slow poll"].map((p) => `${Object.entries(http.idleMedianMs!).find(([k]) => k.startsWith(p))?.[1].toFixed(1)} ms`);

@@ -1,15 +1,18 @@
 // The readers over HTTP: the built web app started as the product starts it (scripts/web.ts: RODS's node:http server
-// with its plain tRPC path in front of Next, production, the existing .next build) on the bench's database, or, to
-// compare, the same without its read cache (RODS_READ_CACHE_MS=0: every request computed, as for signed-in readers,
-// whose sessions each have their own cache entries) or bare `next start` (every request through Next's pipeline, as
-// before); people with the monitor open send
+// with its plain tRPC path in front of Next, production, the existing .next build, its read cache at 1 s) on the
+// bench's database, anonymous or each reader signed in with a session of its own (anonymous reading off), or, to
+// compare, the same without its read cache (RODS_READ_CACHE_MS=0: every request computed) or bare `next start`
+// (every request through Next's pipeline, as before); people with the monitor open send
 // the page's tRPC GETs as the browser does (httpBatchLink: the calls of one tick in one request; anonymous reading on
 // loopback). First each request alone on the idle server (sequential medians), then the readers.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { SESSION_COOKIE } from "../../server/api/auth-http";
+import { getDb } from "../../server/db";
 import { projectRoot } from "../../server/platform/paths";
+import { createUser, signIn } from "../../server/services/auth-service";
 import { byCallLine, quantile, simulateReaders, type Call, type ReaderFigures } from "./readers";
 
 export interface HttpReaders {
@@ -24,7 +27,10 @@ export interface HttpReaders {
   failures?: Record<string, number>;
 }
 
-export type HttpVia = "rods" | "rods, no read cache" | "next start";
+export type HttpVia = "rods" | "rods, signed in" | "rods, no read cache" | "next start";
+
+/** Readers signed in where anonymous reading is off (a shared server): one session each. */
+const SIGNED_IN_PASSWORD = "bench reader password";
 
 export async function measureHttpReaders({
   databaseUrl,
@@ -42,8 +48,9 @@ export async function measureHttpReaders({
   runId: string;
   port: number;
   /**
-   * "rods": the product's web entry (scripts/web.ts) with its read cache on (1 s; off by default); "rods, no read cache": the same with
-   * RODS_READ_CACHE_MS=0; "next start": Next's own server, every request through its pipeline
+   * "rods": the product's web entry (scripts/web.ts) as `npm start` runs it (read cache 1 s), anonymous readers
+   * (loopback); "rods, signed in": the same with anonymous reading off, each reader with a session of its own;
+   * "rods, no read cache": RODS_READ_CACHE_MS=0; "next start": Next's own server, every request through its pipeline
    */
   via: HttpVia;
   readers: number;
@@ -58,8 +65,12 @@ export async function measureHttpReaders({
   if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) return { skipped: "no build of the web app (.next): run `npm run build` first" };
   const base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), RODS_HOME: ".rods/bench-web", NEXT_TELEMETRY_DISABLED: "1" };
-  // The read cache is off by default (README "Speed"); "rods" measures it on, at 1 s.
   env.RODS_READ_CACHE_MS = via === "rods, no read cache" ? "0" : "1000";
+  env.RODS_ANONYMOUS_READ = via === "rods, signed in" ? "false" : "true";
+  // Sessions through the sign-in service (as the sign-in route makes them), used in turn by the requests.
+  const cookies = via === "rods, signed in" ? await signInReaders({ databaseUrl, readers }) : [];
+  let cookieTurn = 0;
+  const headers = (): Record<string, string> => (cookies.length ? { cookie: cookies[cookieTurn++ % cookies.length]! } : {});
   // BENCH_WEB_CPU_PROF=<dir>: the web process writes a V8 CPU profile there when it stops (node --cpu-prof).
   const profile = process.env.BENCH_WEB_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEB_CPU_PROF}`] : [];
   const web =
@@ -91,7 +102,7 @@ export async function measureHttpReaders({
       label,
       async () => {
         const input = Object.fromEntries(names.map((name, i) => [String(i), { json: inputOf(name) }]));
-        const res = await fetch(`${base}/api/trpc/${names.join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`).catch(() => null);
+        const res = await fetch(`${base}/api/trpc/${names.join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, { headers: headers() }).catch(() => null);
         await res?.arrayBuffer();
         if (res?.status !== 200) {
           failures.set(res?.status ?? 0, (failures.get(res?.status ?? 0) ?? 0) + 1);
@@ -145,4 +156,14 @@ export async function measureHttpReaders({
     floor.kill("SIGTERM");
     await Promise.all([exited, floorExited]);
   }
+}
+
+/** `readers` sessions of one bench user (created once per database), as `rods_session=…` cookies. */
+async function signInReaders({ databaseUrl, readers }: { databaseUrl: string; readers: number }): Promise<string[]> {
+  process.env.DATABASE_URL ??= databaseUrl;
+  const db = getDb();
+  const email = "bench-reader@example.org";
+  if (!(await db.user.findUnique({ where: { email }, select: { id: true } }))) await createUser({ db, email, name: "Bench reader", password: SIGNED_IN_PASSWORD, role: "viewer" });
+  const sessions = await Promise.all(Array.from({ length: readers }, () => signIn({ db, email, password: SIGNED_IN_PASSWORD })));
+  return sessions.map((s) => `${SESSION_COOKIE}=${s.token}`);
 }

@@ -17,7 +17,8 @@
 // closing every `--step-every` seconds), and a
 // burst of `--readers` calls at one instant (`--reader-rounds` times), coalesced and not; p95 against the baseline.
 // With --http, the same readers over HTTP against the built web app on the same database, started as `npm start`
-// starts it (http-readers.ts); --http-next-start first measures bare `next start` too (Next's pipeline for every
+// starts it (http-readers.ts): without its read cache, with it (anonymous readers), and with it where every reader
+// is signed in with a session of its own (anonymous reading off); --http-next-start first measures bare `next start` too (Next's pipeline for every
 // request, as before the plain tRPC path), so both are compared in the same run.
 import { performance } from "node:perf_hooks";
 import { disconnectDb, getDb, type Db } from "../../server/db";
@@ -226,6 +227,7 @@ try {
   let http: HttpReaders | undefined;
   let httpNextStart: HttpReaders | undefined;
   let httpNoCache: HttpReaders | undefined;
+  let httpSignedIn: HttpReaders | undefined;
   if (READERS > 0) {
     // 1. READERS people with the run's monitor open for READ_SECONDS (bench/dashboard/readers.ts).
     const among = (prefixes: readonly string[]) => pageCalls.filter(([name]) => prefixes.some((p) => name.startsWith(p)));
@@ -272,6 +274,7 @@ try {
     if (IS_HTTP_NEXT_START) httpNextStart = await overHttp("next start");
     if (IS_HTTP) httpNoCache = await overHttp("rods, no read cache");
     if (IS_HTTP) http = await overHttp("rods");
+    if (IS_HTTP) httpSignedIn = await overHttp("rods, signed in");
     if (http?.skipped) console.log(`readers over HTTP skipped: ${http.skipped}`);
   }
   if (AS_JSON) {
@@ -291,6 +294,7 @@ try {
         http,
         httpNextStart,
         httpNoCache,
+        httpSignedIn,
         tableReads: tableReadCounts,
       })}\n`,
     );

@@ -8,7 +8,7 @@ import { authenticateApiKey, sessionUser, type ApiScope, type TUser } from "../s
 
 export const SESSION_COOKIE = "rods_session";
 
-export function readCookie(headers: Headers, name: string): string | undefined {
+export function readCookie(headers: Pick<Headers, "get">, name: string): string | undefined {
   for (const part of (headers.get("cookie") ?? "").split(";")) {
     const eq = part.indexOf("=");
     if (eq > 0 && part.slice(0, eq).trim() === name) {
@@ -22,7 +22,7 @@ export function readCookie(headers: Headers, name: string): string | undefined {
   return undefined;
 }
 
-export const sessionTokenOf = (headers: Headers) => readCookie(headers, SESSION_COOKIE);
+export const sessionTokenOf = (headers: Pick<Headers, "get">) => readCookie(headers, SESSION_COOKIE);
 
 /** https as the browser sees it (behind a proxy the request URL itself is plain http). */
 export function isHttps(req: Request): boolean {

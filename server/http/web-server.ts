@@ -32,9 +32,9 @@ export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET
 export function createWebServer({ handleNext, isDev = false, readCache = new ReadCache({ ttlMs: 0 }) }: { handleNext: NextHandler; isDev?: boolean; readCache?: ReadCache }): http.Server {
   const isAnonymousReading = isAnonymousReadAllowed();
   /** Whether this reader may get kept answers: everyone where anonymous reading is on, else a valid session. */
-  const mayRead = (request: Request) => {
+  const mayRead = (req: IncomingMessage) => {
     if (isAnonymousReading) return Promise.resolve(true);
-    const token = sessionTokenOf(request.headers);
+    const token = sessionTokenOf({ get: (name: string) => (req.headers[name.toLowerCase()] as string | undefined) ?? null });
     if (!token) return Promise.resolve(false);
     return readCache.mayRead(token, async (t) => (await sessionUser({ db: getDb(), token: t })) !== null);
   };
@@ -54,17 +54,20 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
   });
 }
 
-async function answerPlain({ req, res, isDev, readCache, mayRead }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; readCache: ReadCache; mayRead: (request: Request) => Promise<boolean> }) {
-  let request: Request;
-  try {
-    request = toRequest(req);
-  } catch {
-    return send({ req, res, isDev, response: jsonError(400, "BAD_REQUEST", "The request's Host header or address cannot be read; send a valid HTTP request.") });
-  }
-  const compute = async () => encode({ req, isDev, response: await answerTrpc(request) });
+async function answerPlain({ req, res, isDev, readCache, mayRead }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; readCache: ReadCache; mayRead: (req: IncomingMessage) => Promise<boolean> }) {
+  // The Fetch Request is built only when the answer is computed (an answer from memory needs none).
+  const compute = async () => {
+    let request: Request;
+    try {
+      request = toRequest(req);
+    } catch {
+      return encode({ req, isDev, response: jsonError(400, "BAD_REQUEST", "The request's Host header or address cannot be read; send a valid HTTP request.") });
+    }
+    return encode({ req, isDev, response: await answerTrpc(request) });
+  };
   // Readers who may not read (signed out where anonymous reading is off) get their 401 computed, never a kept answer.
   const key = readCache.isOn ? readCacheKey(req, { endpoint: TRPC_ENDPOINT, gzip: acceptsGzip(req) }) : null;
-  write(req, res, key && (await mayRead(request)) ? await readCache.answer(key, compute) : await compute());
+  write(req, res, key && (await mayRead(req)) ? await readCache.answer(key, compute) : await compute());
 }
 
 const acceptsGzip = (req: IncomingMessage) => /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
