@@ -11,6 +11,7 @@ import { modeFlags, type TRunConfig } from "../rods/config";
 import { grpoAdvantages, rewardOf } from "../rods/stats";
 import { isEvalEpoch } from "../rods/schedule";
 import type { TokenInfo } from "../policies/openai/token-info";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, refreshRunAggregateInTx, type Freshness } from "./monitor/run-aggregate";
 
 /** Longest long poll; a trainer polls again after a 204. */
 export const MAX_WAIT_SECONDS = 60;
@@ -204,6 +205,7 @@ export async function ackBatch({
       data: { ackedAt, ackedPolicyVersion: policyVersion, trainerMetrics: (metrics ?? {}) as Prisma.InputJsonValue },
     });
     await tx.run.update({ where: { id: runId }, data: { policyVersion } });
+    await refreshRunAggregateInTx({ tx, runId, parts: ["trainer"] }); // the monitor's trainer charts
     return { isNew: true, step, config, ackedAt };
   });
   if (outcome.isNew) {
@@ -224,11 +226,13 @@ async function evaluationAfterAck({ db, runId, stepIndex, epoch, config }: { db:
 
 /** An external trainer's acknowledgements by step, for the monitor's chart (metrics as the trainer sent them). */
 export async function getTrainerMetricsSeries({ db, runId }: { db: Db; runId: string }) {
-  // One row of arrays built in the database (polled by every open monitor): Prisma's per-row objects cost more than
-  // the lookup itself at a few hundred steps. Times as epoch milliseconds (the columns hold milliseconds).
-  const [row] = await db.$queryRaw<{ steps: [number, number | null, number | null, number | null, Record<string, number> | null][] }[]>`
-    SELECT COALESCE(json_agg(json_build_array(index, "ackedPolicyVersion", extract(epoch FROM "publishedAt") * 1000, extract(epoch FROM "ackedAt") * 1000, "trainerMetrics") ORDER BY index), '[]'::json) AS steps
-    FROM "Step" WHERE "runId" = ${runId} AND "ackedAt" IS NOT NULL`;
+  // From the run's RunAggregate (rewritten with each acknowledgement): polled by every open monitor, one key lookup
+  // whatever the run's length. Times as epoch milliseconds (the columns hold milliseconds).
+  const [row] = await readFresh(
+    db,
+    () => db.$queryRaw<(Freshness & { steps: [number, number | null, number | null, number | null, Record<string, number> | null][] | null })[]>`
+      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, a.trainer AS steps FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
+  );
   return (row?.steps ?? []).map(([stepIndex, policyVersion, publishedMs, ackedMs, metrics]) => ({
     stepIndex,
     policyVersion,

@@ -1,5 +1,5 @@
-// The monitor's step plan, review gate, event log and costs read the run's RunAggregate, not PoolEntry or
-// SynthesisAttempt. Their answers must equal the ones computed from the rows themselves (the reference functions
+// The monitor's step plan, review gate, event log, costs and trainer series read the run's RunAggregate, not
+// PoolEntry, SynthesisAttempt or every Step row. Their answers must equal the ones computed from the rows themselves (the reference functions
 // below do what the services did before the aggregate): for a run whose aggregate is missing (runs from before the
 // table), stale (older than the run's epoch), written before the keys these reads need, and kept by the real loop.
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { getReviewGate } from "../review-gate";
 import { listRunEvents } from "../run-events-service";
 import { createRun } from "../runs-service";
 import { getRunStepPlan, knownEpochs } from "../step-plan-service";
+import { ackBatch, getTrainerMetricsSeries } from "../trainer-service";
 
 const db = testDb();
 
@@ -132,13 +133,48 @@ describe("the step plan, review gate, event log and costs from the run's aggrega
       // cost): rebuilt once, then equal to the rows again.
       await changeRows(runId, { from: "approved", to: "pending" }, 3);
       await db.$executeRaw`
-        UPDATE "RunAggregate" SET pool = (pool::jsonb - 'pendingReview' - 'epochSteps' - 'epochsClosed')::json, synthesis = (synthesis::jsonb - 'cost')::json
+        UPDATE "RunAggregate" SET pool = (pool::jsonb - 'pendingReview' - 'epochSteps' - 'epochsClosed')::json, synthesis = (synthesis::jsonb - 'cost')::json, trainer = NULL
         WHERE "runId" = ${runId}`;
       const old = await answers(runId);
       expect(old.shown).toEqual(old.rows);
       expect(old.shown.pending).toBe(first.shown.pending);
       expect(old.shown.synthesis.modelCalls).toBe(3 * old.shown.synthesis.count);
     }
+  });
+
+  it("give the external trainer's acknowledged steps as the rows hold them: rebuilt when missing or stale, current after each ack", async () => {
+    const { runId } = await fillSyntheticRun({ db, steps: 8, tasks: 12, k: 4, epochs: 2, seed: 5, config: { trainer: "external" } });
+    const published = new Date(Date.now() - 60_000);
+    await db.step.updateMany({ where: { runId }, data: { publishedAt: published } });
+    await db.$executeRaw`UPDATE "Step" SET "ackedAt" = "publishedAt" + make_interval(secs => 1.5 + index), "ackedPolicyVersion" = index + 1,
+      "trainerMetrics" = json_build_object('loss', 1.0 / (index + 1), 'lr', 0.5)::jsonb WHERE "runId" = ${runId} AND index < 3`;
+    const fromRows = async () =>
+      (await db.step.findMany({ where: { runId, ackedAt: { not: null } }, orderBy: { index: "asc" }, select: { index: true, ackedPolicyVersion: true, publishedAt: true, ackedAt: true, trainerMetrics: true } })).map((s) => ({
+        stepIndex: s.index,
+        policyVersion: s.ackedPolicyVersion,
+        trainSeconds: (s.ackedAt!.getTime() - s.publishedAt!.getTime()) / 1000,
+        metrics: s.trainerMetrics,
+      }));
+    // No aggregate yet: built on read.
+    const first = await getTrainerMetricsSeries({ db, runId });
+    expect(first).toEqual(await fromRows());
+    expect(first.map((s) => s.trainSeconds)).toEqual([1.5, 2.5, 3.5]);
+    // An ack through the service is seen at once (the ack's transaction rewrites the trainer part; no rebuild on read).
+    await db.step.updateMany({ where: { runId, index: { gte: 3 } }, data: { ackedAt: null, ackedPolicyVersion: null, trainerMetrics: undefined } });
+    await db.run.update({ where: { id: runId }, data: { policyVersion: 3 } });
+    await ackBatch({ db, jobs: { send: async () => {} }, runId, stepIndex: 3, policyVersion: 4, metrics: { loss: 0.2, kl: 0.01 } });
+    const afterAck = await getTrainerMetricsSeries({ db, runId });
+    expect(afterAck).toEqual(await fromRows());
+    expect(afterAck.at(-1)).toMatchObject({ stepIndex: 3, policyVersion: 4, metrics: { loss: 0.2, kl: 0.01 } });
+    // Rows changed behind its back, and the aggregate stale or from before the column: rebuilt.
+    await db.step.update({ where: { runId_index: { runId, index: 0 } }, data: { trainerMetrics: { loss: 9 } } });
+    await db.runAggregate.update({ where: { runId }, data: { atStep: -1 } });
+    expect(await getTrainerMetricsSeries({ db, runId })).toEqual(await fromRows());
+    await db.step.update({ where: { runId_index: { runId, index: 1 } }, data: { trainerMetrics: { loss: 8 } } });
+    await db.$executeRaw`UPDATE "RunAggregate" SET trainer = NULL WHERE "runId" = ${runId}`;
+    const rebuilt = await getTrainerMetricsSeries({ db, runId });
+    expect(rebuilt).toEqual(await fromRows());
+    expect(rebuilt.slice(0, 2).map((s) => s.metrics)).toEqual([{ loss: 9 }, { loss: 8 }]);
   });
 
   describe("kept by the loop", () => {

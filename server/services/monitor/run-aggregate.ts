@@ -1,7 +1,8 @@
 // RunAggregate: what the monitor and /compare read for a whole run, one row per run, so that a read is one primary-key
 // lookup whatever the run's length: every finished step's series row (column-wise, compact), the synthesis funnel
 // summed over the steps and the attempts' cost, the pool's counts for the buffer lifecycle, the injection landing,
-// the event log and the review gate, the steps planned per epoch (the step plan), and the overall held-out points.
+// the event log and the review gate, the steps planned per epoch (the step plan), the overall held-out points and
+// the external trainer's acknowledged steps (rewritten in the transaction that records an acknowledgement).
 // Rebuilt from StepAggregate, PoolEntry, SynthesisAttempt, Step and Evaluation (never from Rollout or TaskStepStat)
 // when a step or an epoch closes or an epoch's steps are planned (inside the driver's transaction), when a synthesis
 // attempt finishes or a child task is reviewed, and when an evaluation is stored; a read that finds it older
@@ -14,8 +15,8 @@ import { SERIES_FIELDS } from "./step-series";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Sql = Pick<Db, "$executeRaw" | "$queryRaw">;
-export type RunAggregatePart = "series" | "synthesis" | "pool" | "heldOut";
-const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool", "heldOut"];
+export type RunAggregatePart = "series" | "synthesis" | "pool" | "heldOut" | "trainer";
+const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool", "heldOut", "trainer"];
 
 /** The funnel's key for a StepAggregate column: synthPassedGates → passedGates. */
 const funnelKey = (column: string) => column.charAt(5).toLowerCase() + column.slice(6);
@@ -116,6 +117,13 @@ function heldOutSql(runId: string): Prisma.Sql {
   return Prisma.sql`(SELECT COALESCE(json_agg(${HELD_OUT_POINT} ORDER BY e."stepIndex"), '[]'::json) FROM "Evaluation" e WHERE e."runId" = ${runId} AND e.split = 'test' AND e.category = 'overall')`;
 }
 
+/** The external trainer's acknowledged steps (trainer-service.ts reads them), oldest first; times as epoch milliseconds. */
+function trainerSql(runId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(json_build_array(s.index, s."ackedPolicyVersion", extract(epoch FROM s."publishedAt") * 1000,
+      extract(epoch FROM s."ackedAt") * 1000, s."trainerMetrics") ORDER BY s.index), '[]'::json)
+    FROM "Step" s WHERE s."runId" = ${runId} AND s."ackedAt" IS NOT NULL)`;
+}
+
 /**
  * Rewrites the given parts of a run's aggregate inside `tx` (all of them when the row is new). The row is locked
  * before the parts are computed, so of two refreshes racing the later one reads what the earlier committed.
@@ -134,6 +142,7 @@ export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: 
   if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
   if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
   if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`);
+  if (wanted.has("trainer")) sets.push(Prisma.sql`trainer = ${trainerSql(runId)}`);
   await tx.$executeRaw`UPDATE "RunAggregate" a SET ${Prisma.join(sets)} FROM "Run" r WHERE a."runId" = ${runId} AND r.id = a."runId"`;
 }
 
@@ -145,7 +154,7 @@ export async function refreshRunAggregate({ db, runId, parts }: { db: Db; runId:
 /** The columns a reader selects (alias r for Run, a for RunAggregate) so that `readFresh` can tell a stale row. */
 export const FRESHNESS_COLUMNS = Prisma.sql`r.id, r."currentStep", r."currentEpoch", a."atStep", a."atEpoch"`;
 /** Selected too by readers of the parts' later keys: false for a row written before them (rebuilt once). */
-export const HAS_LATER_KEYS = Prisma.sql`(a.pool->'pendingReview' IS NOT NULL AND a.pool->'epochSteps' IS NOT NULL AND a.pool->'epochsClosed' IS NOT NULL AND a.synthesis->'cost' IS NOT NULL) AS "hasLaterKeys"`;
+export const HAS_LATER_KEYS = Prisma.sql`(a.pool->'pendingReview' IS NOT NULL AND a.pool->'epochSteps' IS NOT NULL AND a.pool->'epochsClosed' IS NOT NULL AND a.synthesis->'cost' IS NOT NULL AND a.trainer IS NOT NULL) AS "hasLaterKeys"`;
 export const AGGREGATE_JOIN = Prisma.sql`LEFT JOIN "RunAggregate" a ON a."runId" = r.id`;
 
 /** What FRESHNESS_COLUMNS yields. */
