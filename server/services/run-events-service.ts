@@ -4,16 +4,13 @@
 // Epochs and steps are 1-based, as everywhere in the UI.
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, type Freshness } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
 
 export type TRunEvent = { at: Date | null; kind: "created" | "started" | "epoch" | "injected" | "retired" | "evaluation" | "paused" | "cancelled" | "failed" | "finished"; text: string };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** PoolEntry counted by GROUPING(enteredEpoch, leftEpoch, retireReason, state), as RunAggregate.pool keeps them. */
-type PoolGroup = { set: number; enteredEpoch: number | null; leftEpoch: number | null; retireReason: string | null; isSeed: boolean; n: number };
-const ENTERED = 0b0111;
-const LEFT = 0b1001;
+const { entered: ENTERED, left: LEFT } = POOL_SET;
 
 type EventsRow = Freshness & {
   createdAt: Date;

@@ -5,7 +5,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { Prisma } from "../generated/prisma/client";
 import type { TRunConfig } from "../rods/config";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, type Freshness } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
 import { describePlanChange, planRunSteps, type TEpochKnown, type TPlanSettings, type TStepPlan } from "../rods/step-plan";
 
 type Reader = Db | Prisma.TransactionClient;
@@ -61,10 +61,7 @@ export interface TRunStepPlan {
   changes: { epoch: number; totalBefore: number; totalAfter: number; text: string }[];
 }
 
-/** PoolEntry counted by GROUPING(enteredEpoch, leftEpoch, retireReason, state), as RunAggregate.pool keeps them. */
-type PoolGroup = { set: number; enteredEpoch: number | null; leftEpoch: number | null; n: number };
-const ENTERED = 0b0111;
-const LEFT = 0b1001;
+const { entered: ENTERED, left: LEFT } = POOL_SET;
 
 /**
  * knownEpochs from the run's aggregate: the pool's counts by entered and left epoch and the steps planned per epoch,

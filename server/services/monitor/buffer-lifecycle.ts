@@ -2,7 +2,7 @@
 import type { Db } from "../../db";
 import { injectionCap } from "../../rods/buffer";
 import { modeFlags, type TRunConfig } from "../../rods/config";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./run-aggregate";
 import { runNotFound } from "./run-lookup";
 
 export interface BufferEpochRow {
@@ -27,19 +27,7 @@ export interface BufferLifecycle {
   now: { staged: number; activeSeeds: number; activeSynthesized: number; retired: number };
 }
 
-interface PoolGroup {
-  set: number;
-  enteredEpoch: number | null;
-  leftEpoch: number | null;
-  retireReason: string | null;
-  state: string | null;
-  isSeed: boolean;
-  n: number;
-}
-/** GROUPING(enteredEpoch, leftEpoch, retireReason, state) (run-aggregate.ts): a bit set for each column not grouped by. */
-const ENTERED = 0b0111;
-const LEFT = 0b1001;
-const STATE = 0b1110;
+const { entered: ENTERED, left: LEFT, state: STATE } = POOL_SET;
 
 export async function getBufferLifecycle({ db, runId }: { db: Db; runId: string }): Promise<BufferLifecycle> {
   // The run's pool counted three ways (entered, left, state; told apart by GROUPING()'s bitmask) is kept in its

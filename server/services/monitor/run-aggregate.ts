@@ -88,6 +88,19 @@ export function landingSql(runId: string, bins: number): Prisma.Sql {
  * event log; fixed once the epoch closes, and the pool part is rewritten then) and the steps planned per epoch
  * (step-plan-service.ts; planned when an epoch opens, and the pool part is rewritten then too).
  */
+/** A row of the pool part's groups. */
+export interface PoolGroup {
+  set: number;
+  enteredEpoch: number | null;
+  leftEpoch: number | null;
+  retireReason: string | null;
+  state: string | null;
+  isSeed: boolean;
+  n: number;
+}
+/** PoolGroup.set: GROUPING(enteredEpoch, leftEpoch, retireReason, state), a bit set for each column not grouped by. */
+export const POOL_SET = { entered: 0b0111, left: 0b1001, state: 0b1110 } as const;
+
 function poolSql(runId: string): Prisma.Sql {
   return Prisma.sql`json_build_object(
     'pendingReview', (
