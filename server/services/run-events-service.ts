@@ -10,8 +10,6 @@ export type TRunEvent = { at: Date | null; kind: "created" | "started" | "epoch"
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-const { entered: ENTERED, left: LEFT } = POOL_SET;
-
 type EventsRow = Freshness & {
   createdAt: Date;
   startedAt: Date | null;
@@ -46,10 +44,10 @@ export async function listRunEvents({ db, runId }: { db: Db; runId: string }): P
   const groups = run.groups ?? [];
   const dateOf = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms));
   const injected = new Map<number, number>();
-  for (const g of groups) if (g.set === ENTERED && !g.isSeed && g.enteredEpoch !== null) injected.set(g.enteredEpoch, (injected.get(g.enteredEpoch) ?? 0) + g.n);
+  for (const g of groups) if (g.set === POOL_SET.entered && !g.isSeed && g.enteredEpoch !== null) injected.set(g.enteredEpoch, (injected.get(g.enteredEpoch) ?? 0) + g.n);
   const retired = new Map<number, Map<string | null, number>>();
   for (const g of groups) {
-    if (g.set !== LEFT || g.leftEpoch === null) continue;
+    if (g.set !== POOL_SET.left || g.leftEpoch === null) continue;
     const byReason = retired.get(g.leftEpoch) ?? new Map<string | null, number>();
     byReason.set(g.retireReason, (byReason.get(g.retireReason) ?? 0) + g.n);
     retired.set(g.leftEpoch, byReason);

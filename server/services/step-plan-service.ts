@@ -61,16 +61,14 @@ export interface TRunStepPlan {
   changes: { epoch: number; totalBefore: number; totalAfter: number; text: string }[];
 }
 
-const { entered: ENTERED, left: LEFT } = POOL_SET;
-
 /**
  * knownEpochs from the run's aggregate: the pool's counts by entered and left epoch and the steps planned per epoch,
  * which RunAggregate.pool keeps (rewritten when an epoch closes or its steps are planned).
  */
 function knownFromAggregate({ groups, epochSteps, throughEpoch }: { groups: PoolGroup[]; epochSteps: { epoch: number; steps: number; tasksPerStep: number | null }[]; throughEpoch: number }): TEpochKnown[] {
   const stepsOf = new Map(epochSteps.map((s) => [s.epoch, s]));
-  const entered = groups.filter((g) => g.set === ENTERED && g.enteredEpoch !== null);
-  const left = groups.filter((g) => g.set === LEFT && g.leftEpoch !== null);
+  const entered = groups.filter((g) => g.set === POOL_SET.entered && g.enteredEpoch !== null);
+  const left = groups.filter((g) => g.set === POOL_SET.left && g.leftEpoch !== null);
   const poolAt = (e: number) => entered.reduce((n, g) => n + (g.enteredEpoch! <= e ? g.n : 0), 0) - left.reduce((n, g) => n + (g.leftEpoch! < e ? g.n : 0), 0);
   return Array.from({ length: throughEpoch + 1 }, (_, e) => ({
     poolSize: poolAt(e),
