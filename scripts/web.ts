@@ -13,6 +13,7 @@ import next from "next";
 import { disconnectDb } from "../server/db";
 import { parseEnv } from "../server/env";
 import { ReadCache } from "../server/http/read-cache";
+import { countReadCacheAnswer } from "../server/metrics/registry";
 import { createWebServer } from "../server/http/web-server";
 import { projectRoot } from "../server/platform/paths";
 
@@ -25,7 +26,7 @@ if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
 
 const app = next({ dev: false, dir: projectRoot, hostname: env.HOST, port: env.PORT });
 await app.prepare();
-const server = createWebServer({ handleNext: app.getRequestHandler(), readCache: new ReadCache({ ttlMs: env.RODS_READ_CACHE_MS }) });
+const server = createWebServer({ handleNext: app.getRequestHandler(), readCache: new ReadCache({ ttlMs: env.RODS_READ_CACHE_MS, onAnswer: countReadCacheAnswer }) });
 // Idle keep-alive connections close after 5 s, as under `next start` (a client still sending a body the server
 // refused waits on that close; 65 s here left e2e's oversize-body check waiting past its timeout).
 server.keepAliveTimeout = 5_000;

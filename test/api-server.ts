@@ -50,10 +50,11 @@ async function serve() {
   const { stopWebQueue } = await import("../server/jobs/web-queue");
   const { createWebServer, toRequest } = await import("../server/http/web-server");
   const { ReadCache } = await import("../server/http/read-cache");
+  const { countReadCacheAnswer } = await import("../server/metrics/registry");
   const { parseEnv } = await import("../server/env");
   // tRPC through the production web server's own plain path; the rest (what Next serves in production) here.
   const server = createWebServer({
-    readCache: new ReadCache({ ttlMs: parseEnv().RODS_READ_CACHE_MS }),
+    readCache: new ReadCache({ ttlMs: parseEnv().RODS_READ_CACHE_MS, onAnswer: countReadCacheAnswer }),
     handleNext: async (req, res) => {
       try {
         const request = toRequest(req);

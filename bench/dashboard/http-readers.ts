@@ -6,6 +6,7 @@
 // the page's tRPC GETs as the browser does (httpBatchLink: the calls of one tick in one request; anonymous reading on
 // loopback). First each request alone on the idle server (sequential medians), then the readers.
 import { spawn } from "node:child_process";
+import http from "node:http";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -13,7 +14,7 @@ import { SESSION_COOKIE } from "../../server/api/auth-http";
 import { getDb } from "../../server/db";
 import { projectRoot } from "../../server/platform/paths";
 import { createUser, signIn } from "../../server/services/auth-service";
-import { byCallLine, quantile, simulateReaders, type Call, type ReaderFigures } from "./readers";
+import { byCallLine, quantile, simulateReaders, timedCall, type Call, type ReaderFigures } from "./readers";
 
 export interface HttpReaders {
   /** why the phase did not run (no build) */
@@ -22,6 +23,8 @@ export interface HttpReaders {
   idleMedianMs?: Record<string, number>;
   /** one indexed lookup answered by a bare node:http process (lookup-server.ts), median ms: the floor */
   floorMedianMs?: number;
+  /** the same lookup while the readers run (median and p95 ms): what the box and the client add under load */
+  floorUnderLoadMs?: { median: number; p95: number };
   readers?: ReaderFigures;
   /** HTTP statuses other than 200 during the readers, by status (0 = network error) */
   failures?: Record<string, number>;
@@ -102,11 +105,10 @@ export async function measureHttpReaders({
       label,
       async () => {
         const input = Object.fromEntries(names.map((name, i) => [String(i), { json: inputOf(name) }]));
-        const res = await fetch(`${base}/api/trpc/${names.join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, { headers: headers() }).catch(() => null);
-        await res?.arrayBuffer();
-        if (res?.status !== 200) {
-          failures.set(res?.status ?? 0, (failures.get(res?.status ?? 0) ?? 0) + 1);
-          throw new Error(`HTTP ${res?.status ?? "network error"}`);
+        const status = await getAnswer(`${base}/api/trpc/${names.join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`, { "accept-encoding": "gzip", ...headers() });
+        if (status !== 200) {
+          failures.set(status, (failures.get(status) ?? 0) + 1);
+          throw new Error(`HTTP ${status || "network error"}`);
         }
       },
     ];
@@ -124,9 +126,8 @@ export async function measureHttpReaders({
     const lookup: Call = [
       FLOOR,
       async () => {
-        const res = await fetch(`http://127.0.0.1:${floorPort}/`);
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`lookup server: HTTP ${res.status}`);
+        const status = await getAnswer(`http://127.0.0.1:${floorPort}/`, { "accept-encoding": "gzip" });
+        if (status !== 200) throw new Error(`lookup server: HTTP ${status}`);
       },
     ];
     // Each request alone on the idle server, interleaved with the floor: 3 warm-up rounds, then 20.
@@ -143,19 +144,52 @@ export async function measureHttpReaders({
     const floorMedianMs = quantile([...idle.get(FLOOR)!].sort((a, b) => a - b), 0.5);
     log(`over HTTP (${via}), each request alone (median ms): ${Object.entries(idleMedianMs).map(([n, ms]) => `${n} ${ms.toFixed(1)} (${(ms / floorMedianMs).toFixed(1)}×)`).join(", ")}; ${FLOOR} (the floor, × above) ${floorMedianMs.toFixed(2)}`);
     failures.clear();
+    // The floor under the same load: the bare lookup server asked every 100 ms from this process while the readers
+    // run (what the box and this client add to any request, whatever the web process does).
+    const floorUnderLoad: number[] = [];
+    let isReading = true;
+    const probe = (async () => {
+      while (isReading) {
+        await timedCall(lookup[1], floorUnderLoad);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
     const figures = await simulateReaders({ readers, seconds, load: [page], fastPolls: [fastPoll], stepPolls: single.filter(([name]) => onStep.includes(name)), stepEverySeconds, slowTickPolls: [slowPoll], baselineMs });
+    isReading = false;
+    await probe;
+    const floorSorted = floorUnderLoad.sort((a, b) => a - b);
+    const floorUnderLoadMs = { median: quantile(floorSorted, 0.5), p95: quantile(floorSorted, 0.95) };
     log(
       `${readers} readers over HTTP (${via}) for ${figures.seconds.toFixed(0)} s (batched as the page sends them): ${figures.calls} requests, median ${figures.median.toFixed(1)} ms, ` +
         `p95 ${figures.p95.toFixed(1)} ms (${figures.p95Ratio.toFixed(1)}× the lookup's median), errors ${figures.errors}` +
         (failures.size ? ` (${[...failures].map(([s, n]) => `${s || "network error"}×${n}`).join(", ")})` : ""),
     );
-    log(`  by request (ms): ${byCallLine(figures)}`);
-    return { idleMedianMs, floorMedianMs, readers: figures, failures: Object.fromEntries([...failures].map(([s, n]) => [String(s), n])) };
+    log(`  by request (ms): ${byCallLine(figures)}; ${FLOOR} meanwhile, every 100 ms: median ${floorUnderLoadMs.median.toFixed(1)} p95 ${floorUnderLoadMs.p95.toFixed(1)}`);
+    return { idleMedianMs, floorMedianMs, floorUnderLoadMs, readers: figures, failures: Object.fromEntries([...failures].map(([s, n]) => [String(s), n])) };
   } finally {
     web.kill("SIGTERM");
     floor.kill("SIGTERM");
     await Promise.all([exited, floorExited]);
   }
+}
+
+/**
+ * The readers' HTTP client: node:http over kept-alive connections, as light as a client can be, so that one process
+ * simulating 200 browsers measures the server rather than itself. A request's time runs to the answer's last byte;
+ * the body is not inflated (gzip is asked for, as browsers do; each browser inflates on its own CPU, here one process
+ * would do it for all). The status, or 0 on a network error.
+ */
+const readerAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+function getAnswer(url: string, headers: Record<string, string>, isRetry = false): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: readerAgent, headers }, (res) => {
+      res.on("data", () => {});
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", () => resolve(0));
+    });
+    // A kept-alive connection the server closed as it was reused: sent again once, as browsers do (Node's docs).
+    req.on("error", (error: NodeJS.ErrnoException) => resolve(req.reusedSocket && error.code === "ECONNRESET" && !isRetry ? getAnswer(url, headers, true) : 0));
+  });
 }
 
 /** `readers` sessions of one bench user (created once per database), as `rods_session=…` cookies. */
@@ -164,6 +198,8 @@ async function signInReaders({ databaseUrl, readers }: { databaseUrl: string; re
   const db = getDb();
   const email = "bench-reader@example.org";
   if (!(await db.user.findUnique({ where: { email }, select: { id: true } }))) await createUser({ db, email, name: "Bench reader", password: SIGNED_IN_PASSWORD, role: "viewer" });
-  const sessions = await Promise.all(Array.from({ length: readers }, () => signIn({ db, email, password: SIGNED_IN_PASSWORD })));
-  return sessions.map((s) => `${SESSION_COOKIE}=${s.token}`);
+  const cookies: string[] = [];
+  // One after the other: the sign-in service refuses a crowd of concurrent sign-ins (503), as it should.
+  for (let i = 0; i < readers; i++) cookies.push(`${SESSION_COOKIE}=${(await signIn({ db, email, password: SIGNED_IN_PASSWORD })).token}`);
+  return cookies;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isChangingRequest, ReadCache, readCacheKey, type StoredAnswer } from "./read-cache";
+import { isChangingRequest, ReadCache, readCacheKey, SESSION_RECHECK_MS, type StoredAnswer } from "./read-cache";
 
 const ENDPOINT = "/api/trpc";
 const answerOf = (text: string, status = 200): StoredAnswer => ({ status, headers: { "content-type": "application/json" }, body: Buffer.from(text) });
@@ -121,25 +121,49 @@ describe("the read cache", () => {
   });
 });
 
+describe("how answers are found", () => {
+  it("tells each one: computed, shared while under way, kept, stale while refreshed", async () => {
+    let t = 0;
+    const outcomes: string[] = [];
+    const cache = new ReadCache({ ttlMs: 1_000, now: () => t, onAnswer: (o) => outcomes.push(o) });
+    const compute = async () => answerOf("answer");
+    await Promise.all([cache.answer("k", compute), cache.answer("k", compute)]);
+    await cache.answer("k", compute);
+    t = 1_500;
+    await cache.answer("k", compute);
+    t = 5_000;
+    await cache.answer("k", compute);
+    expect(outcomes).toEqual(["computed", "shared", "kept", "stale", "computed"]);
+  });
+});
+
 describe("who may get kept answers", () => {
-  it("asks once per token and TTL, shares a check under way, and asks again after a change or the TTL", async () => {
+  it("asks once per token until the recheck or the session's end, shares a check under way, and asks again after a change", async () => {
     let t = 0;
     const cache = new ReadCache({ ttlMs: 1_000, now: () => t });
     const asked: string[] = [];
+    // "valid" has an hour left, "ending" 3 s, "ended" none.
+    const left: Record<string, number> = { valid: 3_600_000, ending: 3_000, ended: 0 };
     const check = async (token: string) => {
       asked.push(token);
-      return token === "valid";
+      return left[token]!;
     };
     expect(await Promise.all([cache.mayRead("valid", check), cache.mayRead("valid", check)])).toEqual([true, true]);
     expect(await cache.mayRead("ended", check)).toBe(false);
-    t = 999;
+    expect(await cache.mayRead("ending", check)).toBe(true);
+    t = SESSION_RECHECK_MS - 1;
     expect(await cache.mayRead("valid", check)).toBe(true);
-    expect(asked).toEqual(["valid", "ended"]);
-    t = 1_000;
+    expect(asked).toEqual(["valid", "ended", "ending"]);
+    // Past the session's end it is asked again (and now says no); past the recheck, every token is.
+    left.ending = 0;
+    expect(await cache.mayRead("ending", check)).toBe(false);
+    t = SESSION_RECHECK_MS;
     await cache.mayRead("valid", check);
+    expect(asked).toEqual(["valid", "ended", "ending", "ending", "valid"]);
     cache.clear(); // a change (a sign-out among them) went through
     await cache.mayRead("valid", check);
-    expect(asked).toEqual(["valid", "ended", "valid", "valid"]);
+    expect(asked.at(-1)).toBe("valid");
+    expect(asked).toHaveLength(6);
   });
 
   it("counts a failed check as no and does not keep it", async () => {
@@ -148,7 +172,7 @@ describe("who may get kept answers", () => {
     const failing = async () => {
       calls += 1;
       if (calls === 1) throw new Error("database restarting");
-      return true;
+      return 60_000;
     };
     expect(await cache.mayRead("valid", failing)).toBe(false);
     expect(await cache.mayRead("valid", failing)).toBe(true);

@@ -30,6 +30,15 @@ export const CACHED_READS: ReadonlySet<string> = new Set([
 
 export const READ_CACHE_TTL_MS = 1_000;
 
+/** How long a session's right to kept answers is trusted before the database is asked again (see `mayRead`). */
+export const SESSION_RECHECK_MS = 10_000;
+
+/**
+ * How an answer was found: kept (from memory, younger than the TTL), shared (a computation under way for someone
+ * else), stale (the old answer while one fresh computation runs), computed (for this request).
+ */
+export type ReadCacheOutcome = "kept" | "shared" | "stale" | "computed";
+
 /** An answer as it goes on the wire (body already encoded). */
 export interface StoredAnswer {
   status: number;
@@ -70,15 +79,24 @@ interface Entry {
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
   /** session token → whether its holder may read, as checked at `at` */
-  private readonly readers = new Map<string, { at: number; mayRead: Promise<boolean> }>();
+  private readonly readers = new Map<string, { until: number; mayRead: Promise<boolean> }>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
 
-  constructor({ ttlMs = READ_CACHE_TTL_MS, maxEntries = 2_000, now = () => performance.now() }: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}) {
+  private readonly onAnswer: (outcome: ReadCacheOutcome) => void;
+
+  /** `onAnswer`: told how each answer was found (for /metrics). */
+  constructor({
+    ttlMs = READ_CACHE_TTL_MS,
+    maxEntries = 2_000,
+    now = () => performance.now(),
+    onAnswer = () => {},
+  }: { ttlMs?: number; maxEntries?: number; now?: () => number; onAnswer?: (outcome: ReadCacheOutcome) => void } = {}) {
     this.ttlMs = ttlMs;
     this.maxEntries = maxEntries;
     this.now = now;
+    this.onAnswer = onAnswer;
   }
 
   /**
@@ -92,39 +110,52 @@ export class ReadCache {
     const found = this.entries.get(key);
     if (found) {
       const age = at - found.at;
-      if (age < this.ttlMs) return found.answer;
+      if (age < this.ttlMs) {
+        this.onAnswer(found.kept ? "kept" : "shared");
+        return found.answer;
+      }
       if (found.kept && age < 2 * this.ttlMs) {
         if (!found.isRefreshing) {
           found.isRefreshing = true;
           void this.compute(key, compute, at, found);
         }
+        this.onAnswer("stale");
         return Promise.resolve(found.kept);
       }
     }
     if (this.entries.size >= this.maxEntries) this.dropExpired(at);
+    this.onAnswer("computed");
     return this.compute(key, compute, at);
   }
 
   /**
-   * Whether the holder of session `token` may be served kept answers: `check(token)`'s verdict, asked at most once per
-   * TTL for a token (concurrent asks share it; a failed check is not kept and counts as no). A session ended through
-   * this process empties the cache with everything else (a change); one ended elsewhere reads at most one TTL longer.
+   * Whether the holder of session `token` may be served kept answers. `check(token)` says how long the session has
+   * left (ms; 0 or less: no such session, or expired); it is asked again after SESSION_RECHECK_MS, and the verdict
+   * ends when the session expires. Concurrent asks share one check; a failed check is not kept and counts as no. A
+   * session ended through this process (sign-out) empties the cache with everything else, as any change does; one
+   * ended elsewhere (the CLI, another web process) gets kept answers from this process at most SESSION_RECHECK_MS
+   * longer (answers computed for it check its session every time).
    */
-  mayRead(token: string, check: (token: string) => Promise<boolean>): Promise<boolean> {
-    if (this.ttlMs <= 0) return check(token).catch(() => false);
+  mayRead(token: string, check: (token: string) => Promise<number>): Promise<boolean> {
     const at = this.now();
     const found = this.readers.get(token);
-    if (found && at - found.at < this.ttlMs) return found.mayRead;
+    if (found && at < found.until) return found.mayRead;
     if (this.readers.size >= this.maxEntries) {
-      for (const [t, reader] of this.readers) if (at - reader.at >= this.ttlMs) this.readers.delete(t);
-      if (this.readers.size >= this.maxEntries) return check(token).catch(() => false);
+      for (const [t, reader] of this.readers) if (at >= reader.until) this.readers.delete(t);
+      if (this.readers.size >= this.maxEntries) return check(token).then((left) => left > 0, () => false);
     }
-    const reader = { at, mayRead: check(token) };
+    const reader = { until: at + SESSION_RECHECK_MS, mayRead: Promise.resolve(false) };
     this.readers.set(token, reader);
-    reader.mayRead = reader.mayRead.catch(() => {
-      if (this.readers.get(token) === reader) this.readers.delete(token);
-      return false;
-    });
+    reader.mayRead = check(token).then(
+      (left) => {
+        reader.until = Math.min(reader.until, at + left);
+        return left > 0;
+      },
+      () => {
+        if (this.readers.get(token) === reader) this.readers.delete(token);
+        return false;
+      },
+    );
     return reader.mayRead;
   }
 

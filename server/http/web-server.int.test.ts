@@ -208,6 +208,10 @@ describe("tRPC through the web server's plain path", () => {
       expect(signOut.status).toBeLessThan(400);
       expect((await send({ base: cached.url, path, headers: { cookie: second } })).status).toBe(401);
       expect(await headerOf({ cookie: first })).toBe("read cache after");
+      // /metrics counts how the answers were found.
+      const metrics = await (await fetch(`${cached.url}/metrics`, { headers: { cookie: first } })).text();
+      expect(metrics).toMatch(/^rods_read_cache_answers_total\{outcome="kept"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^rods_read_cache_answers_total\{outcome="computed"\} [1-9]\d*$/m);
     } finally {
       await cached.stop();
     }

@@ -10,7 +10,7 @@ import { gzip } from "node:zlib";
 import { sessionTokenOf } from "../api/auth-http";
 import { getDb } from "../db";
 import { isAnonymousReadAllowed } from "../env";
-import { sessionUser } from "../services/auth-service";
+import { sessionExpiry } from "../services/auth-service";
 import { contentSecurityPolicy, createNonce } from "./csp";
 import { jsonError } from "./edge";
 import { isChangingRequest, ReadCache, readCacheKey, type StoredAnswer } from "./read-cache";
@@ -36,7 +36,7 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
     if (isAnonymousReading) return Promise.resolve(true);
     const token = sessionTokenOf({ get: (name: string) => (req.headers[name.toLowerCase()] as string | undefined) ?? null });
     if (!token) return Promise.resolve(false);
-    return readCache.mayRead(token, async (t) => (await sessionUser({ db: getDb(), token: t })) !== null);
+    return readCache.mayRead(token, async (t) => ((await sessionExpiry({ db: getDb(), token: t }))?.getTime() ?? 0) - Date.now());
   };
   return http.createServer((req, res) => {
     if (isChangingRequest(req)) {

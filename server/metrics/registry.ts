@@ -3,6 +3,7 @@
 // the database holds (metrics-service). Kept on globalThis because Next may load a module once per route bundle.
 import client from "prom-client";
 import type { Db } from "../db";
+import type { ReadCacheOutcome } from "../http/read-cache";
 import { collectServiceMetrics } from "../services/metrics-service";
 
 export const METRICS_CONTENT_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
@@ -17,6 +18,12 @@ function build() {
       help: "Duration of HTTP requests served by this web process, by surface (api_v1, trpc), method, route and status.",
       labelNames: ["surface", "method", "route", "status"] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    readCache: new client.Counter({
+      name: "rods_read_cache_answers_total",
+      help: "Polled reads this web process answered from its read cache (RODS_READ_CACHE_MS), by outcome: kept (from memory), shared (a computation under way), stale (the old answer while a fresh one is computed), computed.",
+      labelNames: ["outcome"] as const,
       registers: [registry],
     }),
     runInfo: new client.Gauge({ name: "rods_run_info", help: "One series per run with its name, mode and status (value 1).", labelNames: ["run", "name", "mode", "status"] as const, registers: [registry] }),
@@ -69,6 +76,11 @@ const metrics = (): Metrics => (holder.__rodsMetrics ??= build());
 /** Records one served request; `route` is the route template (never the raw path: ids would explode the series). */
 export function observeHttpRequest({ surface, method, route, status, seconds }: { surface: "api_v1" | "trpc"; method: string; route: string; status: number; seconds: number }): void {
   metrics().httpDuration.observe({ surface, method, route, status: String(status) }, seconds);
+}
+
+/** Counts one answer of the web process's read cache by how it was found (server/http/read-cache.ts). */
+export function countReadCacheAnswer(outcome: ReadCacheOutcome): void {
+  metrics().readCache.inc({ outcome });
 }
 
 const DB_METRICS = [

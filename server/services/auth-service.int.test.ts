@@ -15,6 +15,7 @@ import {
   listApiKeys,
   revokeApiKey,
   sessionUser,
+  sessionExpiry,
   signIn,
   signOut,
   verifyPassword,
@@ -84,6 +85,10 @@ describe("auth service", () => {
       await createUser({ db, ...ada });
       const start = new Date();
       const { token, expiresAt } = await signIn({ db, email: ada.email, password: ada.password, now: start });
+      // The user-free check agrees (what the web process's read cache asks).
+      expect(await sessionExpiry({ db, token, now: new Date(expiresAt.getTime() - 1000) })).toEqual(expiresAt);
+      expect(await sessionExpiry({ db, token: `${token}x` })).toBeNull();
+      expect(await sessionExpiry({ db, token, now: new Date(expiresAt.getTime() + 1) })).toBeNull();
       expect((await sessionUser({ db, token, now: new Date(expiresAt.getTime() - 1000) }))?.email).toBe(ada.email);
       expect(await sessionUser({ db, token: `${token}x` })).toBeNull();
       expect(await sessionUser({ db, token: undefined })).toBeNull();

@@ -194,10 +194,26 @@ export async function signIn({ db, email, password, now = new Date() }: { db: Db
   return { token, expiresAt, user };
 }
 
+/** The stored hash of a session token, or null for a token no session can have (none, or absurdly long). */
+const sessionTokenHash = (token: string | undefined | null) => (token && token.length <= 200 ? sha256(token) : null);
+
+/**
+ * When a current session ends (its expiry), or null for an unknown or expired token: one indexed lookup without the
+ * user (a session's user exists while it does: deleting a user deletes its sessions). For checks that need no user,
+ * such as whether a reader may be served the web process's kept answers.
+ */
+export async function sessionExpiry({ db, token, now = new Date() }: { db: Db; token: string | undefined | null; now?: Date }): Promise<Date | null> {
+  const tokenHash = sessionTokenHash(token);
+  if (!tokenHash) return null;
+  const session = await db.session.findUnique({ where: { tokenHash }, select: { expiresAt: true } });
+  return session && session.expiresAt > now ? session.expiresAt : null;
+}
+
 /** The user a session token belongs to, or null when it is unknown or expired (expired ones are deleted). */
 export async function sessionUser({ db, token, now = new Date() }: { db: Db; token: string | undefined | null; now?: Date }): Promise<TUser | null> {
-  if (!token || token.length > 200) return null;
-  const session = await db.session.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, expiresAt: true, user: { select: userSelect } } });
+  const tokenHash = sessionTokenHash(token);
+  if (!tokenHash) return null;
+  const session = await db.session.findUnique({ where: { tokenHash }, select: { id: true, expiresAt: true, user: { select: userSelect } } });
   if (!session) return null;
   if (session.expiresAt <= now) {
     await db.session.deleteMany({ where: { id: session.id } });
