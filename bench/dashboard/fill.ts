@@ -1,5 +1,6 @@
 // A big finished run for bench/dashboard, written by a few INSERT … SELECT FROM generate_series statements (seconds,
-// not the fixture's minutes): steps × tasks × K rollouts, TaskStepStat, Step aggregates, PoolEntry, synthesis
+// not the fixture's minutes): steps × tasks × K rollouts, TaskStepStat, Step aggregates (with the step's task ids and,
+// as if an external trainer had acknowledged every step, its metrics), PoolEntry, synthesis
 // attempts with their child tasks and reviews, held-out evaluations. Randomness is hashtext() of stable keys, so
 // every statement agrees on the same draws. A toy, like test/fixtures/synthetic-run.ts: each step rolls out the
 // same `tasks` seed tasks (synthesized tasks enter the pool but are not rolled out), a task's success chance rises
@@ -93,14 +94,18 @@ export async function fillRunWithSql({
   // Steps with the aggregates the driver stores (the method's formulas in SQL: informative = variance > 0).
   await db.$executeRaw`
     INSERT INTO "Step" (id, "runId", index, epoch, "stepInEpoch", "taskIds", status, "numTasks", "numRollouts", "infraFailures", "meanReward",
-                        "informativeFraction", "meanPhi", "gradConcentration", regions, "tokensIn", "tokensOut", "policyVersion", "startedAt", "rollingSince", "finishedAt")
+                        "informativeFraction", "meanPhi", "gradConcentration", regions, "tokensIn", "tokensOut", "policyVersion", "startedAt", "rollingSince", "finishedAt",
+                        "publishedAt", "ackedAt", "ackedPolicyVersion", "trainerMetrics")
     SELECT ${runId} || ':' || st."stepIndex", ${runId}, st."stepIndex", LEAST(${epochs - 1}, st."stepIndex" / ${perEpoch}), st."stepIndex" % ${perEpoch},
-           '{}', 'done', st.n, st.n * ${k}, 0, st.mean, st.informative, st.phi, st.informative,
+           ARRAY(SELECT ${key} || 't' || i FROM generate_series(0, ${tasks - 1}) i), 'done', st.n, st.n * ${k}, 0, st.mean, st.informative, st.phi, st.informative,
            json_build_object('seed', json_build_object('hard', st.hard, 'boundary', st.boundary, 'mastered', st.mastered),
                              'synthesized', json_build_object('hard', 0, 'boundary', 0, 'mastered', 0))::jsonb,
            st.n * ${k} * 1500, st.n * ${k} * 150, st."stepIndex",
            ${startedAt}::timestamp + make_interval(secs => st."stepIndex" * ${stepSeconds}), ${startedAt}::timestamp + make_interval(secs => st."stepIndex" * ${stepSeconds}),
-           ${startedAt}::timestamp + make_interval(secs => (st."stepIndex" + 1) * ${stepSeconds})
+           ${startedAt}::timestamp + make_interval(secs => (st."stepIndex" + 1) * ${stepSeconds}),
+           ${startedAt}::timestamp + make_interval(secs => (st."stepIndex" + 1) * ${stepSeconds}), ${startedAt}::timestamp + make_interval(secs => (st."stepIndex" + 1) * ${stepSeconds} + 7),
+           st."stepIndex" + 1,
+           jsonb_build_object('loss', 1 - st.mean, 'kl', 0.01 * st.phi, 'grad_norm', 0.5 + st.informative, 'lr', 1e-6, 'entropy', 0.3 + 0.2 * st.phi)
     FROM (
       SELECT "stepIndex", count(*)::int AS n, avg(mean) AS mean, avg((variance > 0)::int) AS informative, avg(phi) AS phi,
              count(*) FILTER (WHERE region = 'hard')::int AS hard, count(*) FILTER (WHERE region = 'boundary')::int AS boundary,

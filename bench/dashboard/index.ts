@@ -7,7 +7,8 @@
 // a small static run (test/fixtures/synthetic-run.ts) into rods_bench_test on DATABASE_URL's server or an embedded
 // one under .rods/bench; every step's StepAggregate and the run's RunAggregate are written by the services the driver
 // calls when a step closes.
-// Measures every service call the monitor page and /compare make (median and 95th percentile over repeated calls,
+// Measures every service call the monitor page and /compare make, the step plan, review gate, event log, costs and
+// trainer series included (median and 95th percentile over repeated calls,
 // after a warm-up) and the baseline: one Step looked up by its (runId, index) key. Checks through
 // pg_stat_user_tables that the calls never read Rollout, TaskStepStat, SynthesisAttempt or PoolEntry. Ratios are against the
 // faster of two baselines measured alongside: one Step by its (runId, index) key through Prisma, and as raw SQL.
@@ -35,12 +36,22 @@ import {
   getBufferLifecycle,
   getHeldOutSeries,
   getInjectionLanding,
+  getReviewGate,
+  getRunCosts,
   getRunHeader,
   getRunSeries,
+  getRunStepPlan,
   getStepDistribution,
   getSynthesisOverview,
+  getTrainerMetricsSeries,
+  listRunEvents,
   listRunsOverview,
 } from "../../server/services/monitor-service";
+import { getRunCosts as readCosts } from "../../server/services/cost-service";
+import { getReviewGate as readGate } from "../../server/services/review-gate";
+import { listRunEvents as readEvents } from "../../server/services/run-events-service";
+import { getRunStepPlan as readStepPlan } from "../../server/services/step-plan-service";
+import { getTrainerMetricsSeries as readTrainerMetrics } from "../../server/services/trainer-service";
 import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
 import { refreshRunAggregate } from "../../server/services/monitor/run-aggregate";
 import { fillMissingStepAggregates } from "../../server/services/monitor/step-aggregates";
@@ -68,9 +79,9 @@ const HTTP_PORT = arg("http-port", 3190);
 /** A step closes every STEP_EVERY seconds while the readers watch (a worst case: real steps take minutes). */
 const STEP_EVERY = arg("step-every", 10);
 /** What a live monitor page polls every 2.5 s, what it fetches again when a step closed, and what every 10 s (with the fast ones). */
-const FAST_POLLS = ["runs.get"];
+const FAST_POLLS = ["runs.get", "runs.stepPlan", "review.gate"];
 const STEP_POLLS = ["runs.series", "runs.distribution (newest"];
-const SLOW_POLLS = ["runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
+const SLOW_POLLS = ["runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut", "runs.events", "runs.costs (one", "runs.trainerMetrics"];
 // With --json the human lines go to stderr and one JSON line to stdout (npm run bench collects it).
 if (AS_JSON) console.log = (...args: unknown[]) => process.stderr.write(`${args.join(" ")}\n`);
 
@@ -88,6 +99,11 @@ function uncoalescedCalls(db: Db, runId: string, otherRunId: string, steps: numb
     ["runs.landing", () => readLanding({ db, runId })],
     ["runs.heldOut", () => readHeldOut({ db, runId })],
     ["runs.compare", () => readCompare({ db, runIds: [runId, otherRunId] })],
+    ["runs.stepPlan", () => readStepPlan({ db, runId })],
+    ["review.gate", () => readGate({ db, runId })],
+    ["runs.events", () => readEvents({ db, runId })],
+    ["runs.costs", () => readCosts({ db, runIds: [runId] })],
+    ["runs.trainerMetrics", () => readTrainerMetrics({ db, runId })],
   ];
 }
 
@@ -152,8 +168,14 @@ try {
     ["runs.landing (injected first r̄)", () => getInjectionLanding({ db, runId })],
     ["runs.heldOut (score over training)", () => getHeldOutSeries({ db, runId })],
     ["runs.compare (two runs)", () => compareRuns({ db, runIds: [runId, other.runId] })],
+    ["runs.stepPlan (planned vs done)", () => getRunStepPlan({ db, runId })],
+    ["review.gate (held for review?)", () => getReviewGate({ db, runId })],
+    ["runs.events (the run's event log)", () => listRunEvents({ db, runId })],
+    ["runs.costs (one run: synthesis share)", () => getRunCosts({ db, runIds: [runId] })],
+    ["runs.costs (compare: two runs)", () => getRunCosts({ db, runIds: [runId, other.runId] })],
+    ["runs.trainerMetrics (trainer's series)", () => getTrainerMetricsSeries({ db, runId })],
   ] as const;
-  const PAGE_LOAD = ["runs.get", "runs.series", "runs.distribution (newest", "runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut"];
+  const PAGE_LOAD = ["runs.get", "runs.series", "runs.distribution (newest", "runs.buffer", "runs.synthesis", "runs.landing", "runs.heldOut", ...FAST_POLLS.slice(1), ...SLOW_POLLS.slice(4)];
 
   // The tables the monitor's reads must not touch (StepAggregate and RunAggregate hold what they need).
   const WATCHED = ["Rollout", "TaskStepStat", "SynthesisAttempt", "PoolEntry"];
@@ -179,7 +201,7 @@ try {
     console.log(`${pad(name, 40)} ${r.median.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${(r.median / base.median).toFixed(1).padStart(8)}`);
   }
   const pageLoad = [...results].filter(([name]) => PAGE_LOAD.some((p) => name.startsWith(p))).reduce((n, [, r]) => n + r.median, 0);
-  console.log(`\nthe monitor page's first load (get, series, distribution, buffer, synthesis, landing, heldOut; sum of medians): ${pageLoad.toFixed(1)} ms`);
+  console.log(`\nthe monitor page's first load (${PAGE_LOAD.map((p) => p.replace(/^runs\./, "").replace(/ \(.*$/, "")).join(", ")}; sum of medians): ${pageLoad.toFixed(1)} ms`);
 
   // Statistics reach pg_stat_user_tables when backends flush them (idle ones within ~10 s): a control query that
   // does read Rollout shows when they have; the monitor's reads are counted before it.

@@ -11,6 +11,11 @@ import { listRunsOverview as listRunsOverviewRead } from "./monitor/runs-overvie
 import { getStepDistribution as getStepDistributionRead } from "./monitor/step-distribution";
 import { getRunSeries as getRunSeriesRead } from "./monitor/step-series";
 import { getSynthesisOverview as getSynthesisOverviewRead } from "./monitor/synthesis-overview";
+import { getRunCosts as getRunCostsRead } from "./cost-service";
+import { getReviewGate as getReviewGateRead } from "./review-gate";
+import { listRunEvents as listRunEventsRead } from "./run-events-service";
+import { getRunStepPlan as getRunStepPlanRead } from "./step-plan-service";
+import { getTrainerMetricsSeries as getTrainerMetricsSeriesRead } from "./trainer-service";
 
 export { diffRunSettings, flattenSettings, settingLabel, summarizeSettings, type SettingDiffRow, type SettingRow } from "./monitor/settings";
 export { type RunOverview } from "./monitor/runs-overview";
@@ -33,3 +38,9 @@ export const getSynthesisOverview = coalesced("runs.synthesis", getSynthesisOver
 export const getInjectionLanding = coalesced("runs.landing", getInjectionLandingRead);
 export const getHeldOutSeries = coalesced("runs.heldOut", getHeldOutSeriesRead);
 export const compareRuns = coalesced("runs.compare", compareRunsRead);
+// The live monitor polls these too (step plan and review gate every 2.5 s, the rest every 10 s): coalesced alike.
+export const getRunStepPlan = coalesced("runs.stepPlan", getRunStepPlanRead);
+export const getReviewGate = coalesced("review.gate", getReviewGateRead);
+export const listRunEvents = coalesced("runs.events", listRunEventsRead);
+export const getRunCosts = coalesced("runs.costs", getRunCostsRead);
+export const getTrainerMetricsSeries = coalesced("runs.trainerMetrics", getTrainerMetricsSeriesRead);

@@ -6,6 +6,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
 import { modeFlags, type TRunConfig } from "../rods/config";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, type Freshness } from "./monitor/run-aggregate";
 
 const WAITING_PREFIX = "Waiting for review:";
 
@@ -42,12 +43,20 @@ export async function holdForReview({ db, runId, config, epoch }: { db: Db; runI
 
 /** What the monitor shows: is the run held for review, how many tasks, at which epoch. */
 export async function getReviewGate({ db, runId }: { db: Db; runId: string }) {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { status: true, statusReason: true, currentEpoch: true, config: true } });
+  // The pending count as the run's aggregate keeps it (rewritten when a child is staged or reviewed, and when an
+  // epoch closes): polled by every open monitor, it reads no PoolEntry.
+  const [run] = await readFresh(
+    db,
+    () => db.$queryRaw<(Freshness & { status: string; statusReason: string | null; reviewPolicy: string | null; pending: number | null })[]>`
+      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, r.status::text AS status, r."statusReason", r.config->>'reviewPolicy' AS "reviewPolicy",
+        (a.pool->>'pendingReview')::int AS pending
+      FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
+  );
   if (!run) throw new AppError("NOT_FOUND", `No run with id "${runId}". It may have been deleted; go back to the runs list.`);
-  const config = run.config as unknown as TRunConfig;
-  const pending = config.reviewPolicy === "manual" ? await db.poolEntry.count({ where: pendingWhere(runId) }) : 0;
+  const isManual = run.reviewPolicy === "manual";
+  const pending = isManual ? (run.pending ?? 0) : 0;
   return {
-    isManual: config.reviewPolicy === "manual",
+    isManual,
     isWaiting: run.status === "running" && (run.statusReason ?? "").startsWith(WAITING_PREFIX),
     pending,
     epoch: run.currentEpoch,

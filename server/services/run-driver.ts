@@ -149,6 +149,7 @@ async function planEpoch({ db, jobs, runId, config }: { db: Db; jobs: JobSender;
       skipDuplicates: true,
     });
     await tx.run.update({ where: { id: runId }, data: { totalSteps: await plannedTotalNow({ tx, runId, config, epoch: run.currentEpoch }) } });
+    await refreshRunAggregateInTx({ tx, runId, parts: ["pool"] }); // the monitor's step plan counts the epoch's steps
     return run.currentEpoch === 0;
   });
   if (isFirst) await jobs.send(JOBS.evaluate, { runId, stepIndex: 0, epoch: 0 }, { singletonKey: `${runId}:0` });

@@ -1,9 +1,11 @@
 // The step plan of a run (rule: server/rods/step-plan.ts): planned against done, and why the total moved. Read by
-// the monitor, and by the driver when it plans an epoch (so Run.totalSteps, shown in lists, follows the same rule).
+// the monitor (from the run's RunAggregate: the pool's counts and the steps planned per epoch), and by the driver
+// when it plans an epoch (from the rows, in its transaction; so Run.totalSteps, shown in lists, follows the same rule).
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { Prisma } from "../generated/prisma/client";
 import type { TRunConfig } from "../rods/config";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
 import { describePlanChange, planRunSteps, type TEpochKnown, type TPlanSettings, type TStepPlan } from "../rods/step-plan";
 
 type Reader = Db | Prisma.TransactionClient;
@@ -21,8 +23,8 @@ export function initialStepPlan({ config, seeds }: { config: TRunConfig; seeds: 
   return planRunSteps({ settings: settingsOf(config), known: [{ poolSize: seeds, steps: null }] });
 }
 
-/** Each epoch up to `throughEpoch`: its active pool (from PoolEntry) and, once planned, its steps (from Step). */
-async function knownEpochs({ db, runId, throughEpoch }: { db: Reader; runId: string; throughEpoch: number }): Promise<TEpochKnown[]> {
+/** Each epoch up to `throughEpoch`: its active pool (from PoolEntry) and, once planned, its steps (from Step): the driver's reading, in its transaction. */
+export async function knownEpochs({ db, runId, throughEpoch }: { db: Reader; runId: string; throughEpoch: number }): Promise<TEpochKnown[]> {
   const [entered, left, steps] = await Promise.all([
     db.poolEntry.groupBy({ by: ["enteredEpoch"], where: { runId, enteredEpoch: { not: null } }, _count: { _all: true } }),
     db.poolEntry.groupBy({ by: ["leftEpoch"], where: { runId, leftEpoch: { not: null } }, _count: { _all: true } }),
@@ -59,11 +61,32 @@ export interface TRunStepPlan {
   changes: { epoch: number; totalBefore: number; totalAfter: number; text: string }[];
 }
 
+/**
+ * knownEpochs from the run's aggregate: the pool's counts by entered and left epoch and the steps planned per epoch,
+ * which RunAggregate.pool keeps (rewritten when an epoch closes or its steps are planned).
+ */
+function knownFromAggregate({ groups, epochSteps, throughEpoch }: { groups: PoolGroup[]; epochSteps: { epoch: number; steps: number; tasksPerStep: number | null }[]; throughEpoch: number }): TEpochKnown[] {
+  const stepsOf = new Map(epochSteps.map((s) => [s.epoch, s]));
+  const entered = groups.filter((g) => g.set === POOL_SET.entered && g.enteredEpoch !== null);
+  const left = groups.filter((g) => g.set === POOL_SET.left && g.leftEpoch !== null);
+  const poolAt = (e: number) => entered.reduce((n, g) => n + (g.enteredEpoch! <= e ? g.n : 0), 0) - left.reduce((n, g) => n + (g.leftEpoch! < e ? g.n : 0), 0);
+  return Array.from({ length: throughEpoch + 1 }, (_, e) => ({
+    poolSize: poolAt(e),
+    steps: stepsOf.get(e)?.steps ?? null,
+    tasksPerStep: stepsOf.get(e)?.tasksPerStep ?? null,
+  }));
+}
+
 export async function getRunStepPlan({ db, runId }: { db: Db; runId: string }): Promise<TRunStepPlan> {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { config: true, status: true, currentEpoch: true, currentStep: true } });
+  const [run] = await readFresh(
+    db,
+    () => db.$queryRaw<(Freshness & { config: unknown; status: string; groups: PoolGroup[] | null; epochSteps: { epoch: number; steps: number; tasksPerStep: number | null }[] | null })[]>`
+      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, r.config, r.status::text AS status, a.pool->'groups' AS groups, a.pool->'epochSteps' AS "epochSteps"
+      FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
+  );
   if (!run) throw new AppError("NOT_FOUND", `No run with id "${runId}". It may have been deleted; go back to the runs list.`);
   const config = run.config as unknown as TRunConfig;
-  const known = await knownEpochs({ db, runId, throughEpoch: Math.min(run.currentEpoch, config.epochs - 1) });
+  const known = knownFromAggregate({ groups: run.groups ?? [], epochSteps: run.epochSteps ?? [], throughEpoch: Math.min(run.currentEpoch, config.epochs - 1) });
   const plan = planRunSteps({ settings: settingsOf(config), known });
   const changes = plan.changes.map((c) => ({ epoch: c.epoch + 1, totalBefore: c.totalBefore, totalAfter: c.totalAfter, text: describePlanChange(c) }));
   let total = plan.total;

@@ -11,6 +11,7 @@ import { modeFlags, type TRunConfig } from "../rods/config";
 import { grpoAdvantages, rewardOf } from "../rods/stats";
 import { isEvalEpoch } from "../rods/schedule";
 import type { TokenInfo } from "../policies/openai/token-info";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, refreshRunAggregateInTx, type Freshness } from "./monitor/run-aggregate";
 
 /** Longest long poll; a trainer polls again after a 204. */
 export const MAX_WAIT_SECONDS = 60;
@@ -204,6 +205,7 @@ export async function ackBatch({
       data: { ackedAt, ackedPolicyVersion: policyVersion, trainerMetrics: (metrics ?? {}) as Prisma.InputJsonValue },
     });
     await tx.run.update({ where: { id: runId }, data: { policyVersion } });
+    await refreshRunAggregateInTx({ tx, runId, parts: ["trainer"] }); // the monitor's trainer charts
     return { isNew: true, step, config, ackedAt };
   });
   if (outcome.isNew) {
@@ -224,16 +226,18 @@ async function evaluationAfterAck({ db, runId, stepIndex, epoch, config }: { db:
 
 /** An external trainer's acknowledgements by step, for the monitor's chart (metrics as the trainer sent them). */
 export async function getTrainerMetricsSeries({ db, runId }: { db: Db; runId: string }) {
-  const steps = await db.step.findMany({
-    where: { runId, ackedAt: { not: null } },
-    select: { index: true, ackedPolicyVersion: true, trainerMetrics: true, publishedAt: true, ackedAt: true },
-    orderBy: { index: "asc" },
-  });
-  return steps.map((s) => ({
-    stepIndex: s.index,
-    policyVersion: s.ackedPolicyVersion,
+  // From the run's RunAggregate (rewritten with each acknowledgement): polled by every open monitor, one key lookup
+  // whatever the run's length. Times as epoch milliseconds (the columns hold milliseconds).
+  const [row] = await readFresh(
+    db,
+    () => db.$queryRaw<(Freshness & { steps: [number, number | null, number | null, number | null, Record<string, number> | null][] | null })[]>`
+      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, a.trainer AS steps FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
+  );
+  return (row?.steps ?? []).map(([stepIndex, policyVersion, publishedMs, ackedMs, metrics]) => ({
+    stepIndex,
+    policyVersion,
     /** seconds from publication to acknowledgement: how long the trainer took on the batch */
-    trainSeconds: s.publishedAt && s.ackedAt ? (s.ackedAt.getTime() - s.publishedAt.getTime()) / 1000 : null,
-    metrics: (s.trainerMetrics ?? {}) as Record<string, number>,
+    trainSeconds: publishedMs !== null && ackedMs !== null ? (ackedMs - publishedMs) / 1000 : null,
+    metrics: (metrics ?? {}) as Record<string, number>,
   }));
 }

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { MAX_BULK, MAX_TURN_TEXT, approveTask, bulkApprove, editTask, listReviewQueue, listReviews, rejectTask, reviewCounts } from "../../services/review-service";
 import type { JobSender } from "../../jobs/contract";
 import { getWebJobSender } from "../../jobs/web-queue";
-import { continueWithoutReview, getReviewGate } from "../../services/review-gate";
+import { getReviewGate } from "../../services/monitor-service";
+import { continueWithoutReview } from "../../services/review-gate";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
 
 const lazyJobs: JobSender = { send: async (name, payload, options) => (await getWebJobSender()).send(name, payload, options) };

@@ -7,22 +7,23 @@ import {
   getBufferLifecycle,
   getHeldOutSeries,
   getInjectionLanding,
+  getRunCosts,
   getRunHeader,
   getRunSeries,
+  getRunStepPlan,
   getStepDistribution,
   getSynthesisOverview,
+  getTrainerMetricsSeries,
+  listRunEvents,
   listRunsOverview,
   MAX_COMPARED_RUNS,
 } from "../../services/monitor-service";
-import { getRunCosts, MAX_COST_RUNS } from "../../services/cost-service";
+import { MAX_COST_RUNS } from "../../services/cost-service";
 import { getRunCloneConfig } from "../../services/run-clone-service";
-import { listRunEvents } from "../../services/run-events-service";
-import { getRunStepPlan } from "../../services/step-plan-service";
 import { deleteRun, getRunDeleteImpact } from "../../services/run-delete-service";
 import { listRunTags, setRunArchived, updateRunNotes } from "../../services/run-notes-service";
 import { ZRunNotesUpdate, ZRunTag } from "../../rods/run-notes";
 import { changeRunStatus } from "../../services/runs-service";
-import { getTrainerMetricsSeries } from "../../services/trainer-service";
 import { createTRPCRouter, memberProcedure, publicProcedure } from "../trpc";
 
 const ZRunId = z.object({ id: z.string().min(1).max(100) });

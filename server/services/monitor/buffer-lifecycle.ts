@@ -2,7 +2,7 @@
 import type { Db } from "../../db";
 import { injectionCap } from "../../rods/buffer";
 import { modeFlags, type TRunConfig } from "../../rods/config";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./run-aggregate";
 import { runNotFound } from "./run-lookup";
 
 export interface BufferEpochRow {
@@ -27,20 +27,6 @@ export interface BufferLifecycle {
   now: { staged: number; activeSeeds: number; activeSynthesized: number; retired: number };
 }
 
-interface PoolGroup {
-  set: number;
-  enteredEpoch: number | null;
-  leftEpoch: number | null;
-  retireReason: string | null;
-  state: string | null;
-  isSeed: boolean;
-  n: number;
-}
-/** GROUPING(enteredEpoch, leftEpoch, retireReason, state) (run-aggregate.ts): a bit set for each column not grouped by. */
-const ENTERED = 0b0111;
-const LEFT = 0b1001;
-const STATE = 0b1110;
-
 export async function getBufferLifecycle({ db, runId }: { db: Db; runId: string }): Promise<BufferLifecycle> {
   // The run's pool counted three ways (entered, left, state; told apart by GROUPING()'s bitmask) is kept in its
   // RunAggregate; the per-epoch running totals are sums over those few rows.
@@ -53,11 +39,11 @@ export async function getBufferLifecycle({ db, runId }: { db: Db; runId: string 
   const groups = row.pool.groups;
   const run = row;
   const flags = modeFlags(run.config.mode);
-  const entered = groups.filter((g) => g.set === ENTERED && g.enteredEpoch !== null).map((g) => ({ enteredEpoch: g.enteredEpoch, isSeed: g.isSeed, _count: { _all: g.n } }));
+  const entered = groups.filter((g) => g.set === POOL_SET.entered && g.enteredEpoch !== null).map((g) => ({ enteredEpoch: g.enteredEpoch, isSeed: g.isSeed, _count: { _all: g.n } }));
   const left = groups
-    .filter((g) => g.set === LEFT && g.leftEpoch !== null)
+    .filter((g) => g.set === POOL_SET.left && g.leftEpoch !== null)
     .map((g) => ({ leftEpoch: g.leftEpoch, isSeed: g.isSeed, retireReason: g.retireReason, _count: { _all: g.n } }));
-  const states = groups.filter((g) => g.set === STATE).map((g) => ({ state: g.state, isSeed: g.isSeed, _count: { _all: g.n } }));
+  const states = groups.filter((g) => g.set === POOL_SET.state).map((g) => ({ state: g.state, isSeed: g.isSeed, _count: { _all: g.n } }));
   const lastEpoch = Math.min(run.currentEpoch, run.config.epochs - 1);
   const sum = <T>(rows: T[], pick: (r: T) => boolean, count: (r: T) => number) => rows.filter(pick).reduce((n, r) => n + count(r), 0);
   const enteredN = (r: (typeof entered)[number]) => r._count._all;

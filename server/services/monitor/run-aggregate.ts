@@ -1,9 +1,11 @@
 // RunAggregate: what the monitor and /compare read for a whole run, one row per run, so that a read is one primary-key
 // lookup whatever the run's length: every finished step's series row (column-wise, compact), the synthesis funnel
-// summed over the steps, the pool's counts for the buffer lifecycle and the injection landing, and the overall
-// held-out points. Rebuilt from StepAggregate, PoolEntry and Evaluation (never from Rollout or TaskStepStat) when a
-// step or an epoch closes (inside the driver's transaction), when a synthesis attempt finishes or a child task is
-// reviewed, and when an evaluation is stored; a read that finds it older
+// summed over the steps and the attempts' cost, the pool's counts for the buffer lifecycle, the injection landing,
+// the event log and the review gate, the steps planned per epoch (the step plan), the overall held-out points and
+// the external trainer's acknowledged steps (rewritten in the transaction that records an acknowledgement).
+// Rebuilt from StepAggregate, PoolEntry, SynthesisAttempt, Step and Evaluation (never from Rollout or TaskStepStat)
+// when a step or an epoch closes or an epoch's steps are planned (inside the driver's transaction), when a synthesis
+// attempt finishes or a child task is reviewed, and when an evaluation is stored; a read that finds it older
 // than the run's current step or epoch (or missing: runs from before the table) rebuilds it once.
 import type { Db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
@@ -13,8 +15,8 @@ import { SERIES_FIELDS } from "./step-series";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Sql = Pick<Db, "$executeRaw" | "$queryRaw">;
-export type RunAggregatePart = "series" | "synthesis" | "pool" | "heldOut";
-const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool", "heldOut"];
+export type RunAggregatePart = "series" | "synthesis" | "pool" | "heldOut" | "trainer";
+const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool", "heldOut", "trainer"];
 
 /** The funnel's key for a StepAggregate column: synthPassedGates → passedGates. */
 const funnelKey = (column: string) => column.charAt(5).toLowerCase() + column.slice(6);
@@ -38,10 +40,17 @@ function seriesMarkSql(runId: string): Prisma.Sql {
     ) THEN -1 ELSE r."currentStep" END`;
 }
 
-/** The funnel summed over the run's steps, and dropped attempts by error type. */
+/** What the run's synthesis attempts cost, summed (cost-service.ts reads it): every attempt of the run, step or not. */
+function synthesisCostSql(runId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('count', count(*)::int, 'tokensIn', COALESCE(sum("tokensIn"), 0), 'tokensOut', COALESCE(sum("tokensOut"), 0),
+      'modelCalls', COALESCE(sum("modelCalls"), 0), 'wallMs', COALESCE(sum("wallMs"), 0), 'cpuMs', COALESCE(sum("cpuMs"), 0))
+    FROM "SynthesisAttempt" WHERE "runId" = ${runId})`;
+}
+
+/** The funnel summed over the run's steps, dropped attempts by error type, and the attempts' cost. */
 function synthesisSql(runId: string): Prisma.Sql {
   const sums = SYNTH_COLUMNS.filter((c) => c !== "synthErrors").map((c) => Prisma.sql`${funnelKey(c)}::text, COALESCE(sum(${Prisma.raw(`"${c}"`)}), 0)::int`);
-  return Prisma.sql`(SELECT json_build_object(${Prisma.join(sums)}, 'errors', (
+  return Prisma.sql`(SELECT json_build_object(${Prisma.join(sums)}, 'cost', ${synthesisCostSql(runId)}, 'errors', (
       SELECT COALESCE(json_object_agg(z.k, z.n ORDER BY z.k), '{}'::json) FROM (
         SELECT e.key AS k, sum(e.value::int)::int AS n FROM "StepAggregate" s CROSS JOIN LATERAL json_each_text(s."synthErrors") e
         WHERE s."runId" = ${runId} GROUP BY 1
@@ -74,10 +83,38 @@ export function landingSql(runId: string, bins: number): Prisma.Sql {
 
 /**
  * The pool's counts: PoolEntry grouped three ways, (enteredEpoch, isSeed), (leftEpoch, isSeed, retireReason) and
- * (state, isSeed), told apart by GROUPING()'s bitmask (buffer-lifecycle.ts reads them), and the landing.
+ * (state, isSeed), told apart by GROUPING()'s bitmask (buffer-lifecycle.ts reads them), the landing, the staged
+ * synthesized tasks awaiting review (review-gate.ts), each closed epoch's steps and when its last one finished (the
+ * event log; fixed once the epoch closes, and the pool part is rewritten then) and the steps planned per epoch
+ * (step-plan-service.ts; planned when an epoch opens, and the pool part is rewritten then too).
  */
+/** A row of the pool part's groups. */
+export interface PoolGroup {
+  set: number;
+  enteredEpoch: number | null;
+  leftEpoch: number | null;
+  retireReason: string | null;
+  state: string | null;
+  isSeed: boolean;
+  n: number;
+}
+/** PoolGroup.set: GROUPING(enteredEpoch, leftEpoch, retireReason, state), a bit set for each column not grouped by. */
+export const POOL_SET = { entered: 0b0111, left: 0b1001, state: 0b1110 } as const;
+
 function poolSql(runId: string): Prisma.Sql {
   return Prisma.sql`json_build_object(
+    'pendingReview', (
+      SELECT count(*)::int FROM "PoolEntry" p JOIN "Task" t ON t.id = p."taskId"
+      WHERE p."runId" = ${runId} AND p.state = 'staged' AND NOT p."isSeed" AND t."reviewState" = 'pending'),
+    'epochsClosed', (
+      SELECT COALESCE(json_agg(json_build_object('epoch', x.epoch, 'steps', x.steps, 'lastFinishedMs', x."lastMs") ORDER BY x.epoch), '[]'::json) FROM (
+        SELECT epoch, count(*)::int AS steps, extract(epoch FROM max("finishedAt")) * 1000 AS "lastMs" FROM "Step" s
+        WHERE s."runId" = ${runId} AND s.status = 'done' AND s.epoch < (SELECT "currentEpoch" FROM "Run" WHERE id = ${runId}) GROUP BY epoch
+      ) x),
+    'epochSteps', (
+      SELECT COALESCE(json_agg(json_build_object('epoch', x.epoch, 'steps', x.steps, 'tasksPerStep', x."tasksPerStep") ORDER BY x.epoch), '[]'::json) FROM (
+        SELECT epoch, count(*)::int AS steps, max(cardinality("taskIds"))::int AS "tasksPerStep" FROM "Step" WHERE "runId" = ${runId} GROUP BY epoch
+      ) x),
     'groups', (
       SELECT COALESCE(json_agg(g), '[]'::json) FROM (
         SELECT GROUPING("enteredEpoch", "leftEpoch", "retireReason", state) AS set, "enteredEpoch", "leftEpoch", "retireReason", state, "isSeed", count(*)::int AS n
@@ -91,6 +128,13 @@ function poolSql(runId: string): Prisma.Sql {
 const HELD_OUT_POINT = Prisma.sql`json_build_object('stepIndex', e."stepIndex", 'score', e.score, 'progress', e.progress)`;
 function heldOutSql(runId: string): Prisma.Sql {
   return Prisma.sql`(SELECT COALESCE(json_agg(${HELD_OUT_POINT} ORDER BY e."stepIndex"), '[]'::json) FROM "Evaluation" e WHERE e."runId" = ${runId} AND e.split = 'test' AND e.category = 'overall')`;
+}
+
+/** The external trainer's acknowledged steps (trainer-service.ts reads them), oldest first; times as epoch milliseconds. */
+function trainerSql(runId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(json_build_array(s.index, s."ackedPolicyVersion", extract(epoch FROM s."publishedAt") * 1000,
+      extract(epoch FROM s."ackedAt") * 1000, s."trainerMetrics") ORDER BY s.index), '[]'::json)
+    FROM "Step" s WHERE s."runId" = ${runId} AND s."ackedAt" IS NOT NULL)`;
 }
 
 /**
@@ -111,6 +155,7 @@ export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: 
   if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
   if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
   if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`);
+  if (wanted.has("trainer")) sets.push(Prisma.sql`trainer = ${trainerSql(runId)}`);
   await tx.$executeRaw`UPDATE "RunAggregate" a SET ${Prisma.join(sets)} FROM "Run" r WHERE a."runId" = ${runId} AND r.id = a."runId"`;
 }
 
@@ -121,6 +166,8 @@ export async function refreshRunAggregate({ db, runId, parts }: { db: Db; runId:
 
 /** The columns a reader selects (alias r for Run, a for RunAggregate) so that `readFresh` can tell a stale row. */
 export const FRESHNESS_COLUMNS = Prisma.sql`r.id, r."currentStep", r."currentEpoch", a."atStep", a."atEpoch"`;
+/** Selected too by readers of the parts' later keys: false for a row written before them (rebuilt once). */
+export const HAS_LATER_KEYS = Prisma.sql`(a.pool->'pendingReview' IS NOT NULL AND a.pool->'epochSteps' IS NOT NULL AND a.pool->'epochsClosed' IS NOT NULL AND a.synthesis->'cost' IS NOT NULL AND a.trainer IS NOT NULL) AS "hasLaterKeys"`;
 export const AGGREGATE_JOIN = Prisma.sql`LEFT JOIN "RunAggregate" a ON a."runId" = r.id`;
 
 /** What FRESHNESS_COLUMNS yields. */
@@ -130,6 +177,8 @@ export interface Freshness {
   currentEpoch: number;
   atStep: number | null;
   atEpoch: number | null;
+  /** HAS_LATER_KEYS, when selected */
+  hasLaterKeys?: boolean | null;
 }
 
 /**
@@ -139,7 +188,7 @@ export interface Freshness {
  */
 export async function readFresh<R extends Freshness>(db: Db, read: () => Promise<R[]>): Promise<R[]> {
   const rows = await read();
-  const stale = rows.filter((r) => r.atStep !== r.currentStep || r.atEpoch !== r.currentEpoch);
+  const stale = rows.filter((r) => r.atStep !== r.currentStep || r.atEpoch !== r.currentEpoch || r.hasLaterKeys === false);
   if (stale.length === 0) return rows;
   for (const r of stale) {
     await fillMissingStepAggregates({ db, runId: r.id });
