@@ -359,7 +359,7 @@ test.describe("security", () => {
 });
 
 // A second web process of the same build on the same database, started with anonymous reading off.
-test.describe("second web process: anonymous reading off, shared sign-in counts", () => {
+test.describe("second web process: anonymous reading off, shared sign-in counts, client addresses", () => {
   let second: SecondWeb;
   const stamp = Date.now().toString(36);
   const reader = { email: `reader-${stamp}@e2e.local`, password: "reader-password-1", name: "E2E Reader" };
@@ -367,7 +367,8 @@ test.describe("second web process: anonymous reading off, shared sign-in counts"
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     createUserViaCli({ ...reader, role: "viewer" });
-    second = await startSecondWeb({ RODS_ANONYMOUS_READ: "false" });
+    // Forwarding headers believed from 127.0.0.1 (where the other specs' clients connect from) and from no other address.
+    second = await startSecondWeb({ RODS_ANONYMOUS_READ: "false", RODS_TRUSTED_PROXIES: "127.0.0.1, ::1" });
   });
   test.afterAll(async () => second?.stop());
 
@@ -424,6 +425,31 @@ test.describe("second web process: anonymous reading off, shared sign-in counts"
       await first.dispose();
       await other.dispose();
     }
+  });
+
+  test("a client connecting from an address that is not a trusted proxy cannot choose the address its failures count under", async () => {
+    // A loopback address of its own (Linux routes all of 127/8 here): the counts it leaves throttle nobody else.
+    const from = `127.${1 + (Date.now() % 250)}.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
+    const guess = (i: number, local: string) =>
+      new Promise<{ status: number; retryAfter: number }>((resolve, reject) => {
+        const body = JSON.stringify({ email: `guess-${stamp}-${i}@e2e.local`, password: "a guess" });
+        // A new X-Forwarded-For, X-Real-IP and private address header every time, and a new account: only the address count can hold.
+        const headers = { "content-type": "application/json", "x-forwarded-for": `192.0.2.${i + 1}`, "x-real-ip": `192.0.2.${i + 101}`, "x-rods-client-address": `192.0.2.${i + 201}` };
+        const req = http.request(`${second.url}/api/auth/sign-in`, { method: "POST", localAddress: local, headers }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers["retry-after"] ?? 0) }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    const answers = [];
+    for (let i = 0; i < 26; i++) answers.push(await guess(i, from));
+    expect(answers.slice(0, 21).map((a) => a.status)).toEqual(Array(21).fill(401));
+    const refused = answers.slice(21).filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const a of refused) expect(a.retryAfter).toBeGreaterThan(0);
+    // From the trusted 127.0.0.1 the same headers name the client: a new one is not throttled.
+    expect((await guess(26, "127.0.0.1")).status).toBe(401);
   });
 });
 

@@ -201,6 +201,8 @@ const isAnyHost = env.HOST === "0.0.0.0" || env.HOST === "::";
 const url = `http://${isAnyHost ? "localhost" : env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
 if (!isLoopbackHost(env.HOST)) {
   log(`listening on ${env.HOST}: reachable from other machines; anonymous reading is ${isAnonymousReadAllowed(env) ? "ON (RODS_ANONYMOUS_READ=true)" : "off"}`);
+  const proxies = env.RODS_TRUSTED_PROXIES.join(", ");
+  log(proxies ? `X-Forwarded-For is believed from ${proxies} (RODS_TRUSTED_PROXIES)` : "sign-in counts clients by their connecting address; behind a proxy, list it in RODS_TRUSTED_PROXIES");
 }
 for (let i = 0; i < 240 && !isStopping; i++) {
   try {

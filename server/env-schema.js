@@ -1,7 +1,14 @@
 // @ts-check
 // The environment's zod schema, in plain JavaScript so that next.config.js (which Node loads without a TypeScript
 // step) and server/env.ts share one definition; TypeScript reads its types from this file (allowJs).
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
+
+/** The named ranges proxy-addr knows besides addresses and CIDR ranges. */
+const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"];
+
+/** `a, b ,c` -> ["a", "b", "c"] (empty entries dropped). @param {string} value */
+const commaList = (value) => value.split(",").map((s) => s.trim()).filter(Boolean);
 
 export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -37,6 +44,26 @@ export const ZEnv = z.object({
   /** Per-user quotas: runs queued, running or paused at once, and rollouts those runs may plan in total. */
   RODS_QUOTA_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(10_000).default(5),
   RODS_QUOTA_ROLLOUTS: z.coerce.number().int().min(1).max(10_000_000_000).default(5_000_000),
+  /**
+   * Proxies whose X-Forwarded-For the web process believes for the client's address (what the sign-in throttle
+   * counts by): addresses, CIDR ranges and loopback / linklocal / uniquelocal, comma-separated. Empty: the connecting
+   * address counts and forwarding headers are ignored (a client talking to RODS directly could choose them).
+   */
+  RODS_TRUSTED_PROXIES: z
+    .string()
+    .max(2000)
+    .superRefine((value, ctx) => {
+      for (const entry of commaList(value)) {
+        try {
+          proxyAddr.compile(entry);
+        } catch {
+          const names = PROXY_RANGE_NAMES.join(", ");
+          ctx.addIssue({ code: "custom", message: `"${entry.slice(0, 100)}" is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or one of ${names}; list the proxies in front of RODS, comma-separated, or leave it empty when clients connect directly` });
+        }
+      }
+    })
+    .transform(commaList)
+    .default([]),
 });
 
 /** @typedef {z.infer<typeof ZEnv>} TEnv */

@@ -24,6 +24,14 @@ describe("environment schema", () => {
     expect(() => parseEnv({ PORT: "eighty", RODS_ANONYMOUS_READ: "maybe" })).toThrow(/PORT[\s\S]*RODS_ANONYMOUS_READ[\s\S]*Fix these variables/);
   });
 
+  it("RODS_TRUSTED_PROXIES: empty by default; addresses, ranges and named ranges accepted; anything else named and refused", () => {
+    expect(parseEnv({}).RODS_TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv({ RODS_TRUSTED_PROXIES: " loopback, 10.0.0.0/8 ,2001:db8::/32,192.0.2.1," }).RODS_TRUSTED_PROXIES).toEqual(["loopback", "10.0.0.0/8", "2001:db8::/32", "192.0.2.1"]);
+    for (const bad of ["*", "true", "10.0.0.0/33", "loopback, proxy.example.org"]) {
+      expect(() => parseEnv({ RODS_TRUSTED_PROXIES: bad }), bad).toThrow(/RODS_TRUSTED_PROXIES: "(\*|true|10\.0\.0\.0\/33|proxy\.example\.org)" is not an IP address, a CIDR range/);
+    }
+  });
+
   it("next.config.js loads with a good environment and fails at once on a bad one", async () => {
     const ok = await loadNextConfig({ PORT: "3205" });
     expect(JSON.parse(ok.stdout)).toEqual({ poweredByHeader: false });

@@ -9,8 +9,9 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { sessionTokenOf } from "../api/auth-http";
 import { getDb } from "../db";
-import { isAnonymousReadAllowed } from "../env";
+import { isAnonymousReadAllowed, parseEnv } from "../env";
 import { sessionExpiry } from "../services/auth-service";
+import { compileTrustedProxies, markStamping, stampClientAddress } from "./client-address";
 import { contentSecurityPolicy, createNonce } from "./csp";
 import { jsonError } from "./edge";
 import { isChangingRequest, ReadCache, readCacheKey, type StoredAnswer } from "./read-cache";
@@ -28,9 +29,14 @@ const gzipAsync = promisify(gzip);
 /** Requests the plain path answers; the rest (other methods, other paths) go to Next as before. */
 export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET" || req.method === "POST") && (req.url ?? "").startsWith(`${TRPC_ENDPOINT}/`);
 
-/** `readCache`: where polled reads are kept for a moment (none unless given: scripts/web.ts passes one of RODS_READ_CACHE_MS). */
-export function createWebServer({ handleNext, isDev = false, readCache = new ReadCache({ ttlMs: 0 }) }: { handleNext: NextHandler; isDev?: boolean; readCache?: ReadCache }): http.Server {
+/**
+ * `readCache`: where polled reads are kept for a moment (none unless given: scripts/web.ts passes one of
+ * RODS_READ_CACHE_MS). `trustedProxies`: whose X-Forwarded-For names the client (RODS_TRUSTED_PROXIES by default).
+ */
+export function createWebServer({ handleNext, isDev = false, readCache = new ReadCache({ ttlMs: 0 }), trustedProxies = parseEnv().RODS_TRUSTED_PROXIES }: { handleNext: NextHandler; isDev?: boolean; readCache?: ReadCache; trustedProxies?: readonly string[] }): http.Server {
   const isAnonymousReading = isAnonymousReadAllowed();
+  const trust = compileTrustedProxies(trustedProxies);
+  markStamping();
   /** Whether this reader may get kept answers: everyone where anonymous reading is on, else a valid session. */
   const mayRead = (req: IncomingMessage) => {
     if (isAnonymousReading) return Promise.resolve(true);
@@ -39,6 +45,8 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
     return readCache.mayRead(token, async (t) => ((await sessionExpiry({ db: getDb(), token: t }))?.getTime() ?? 0) - Date.now());
   };
   return http.createServer((req, res) => {
+    // Every request, whichever path answers it, carries the client's address as this server saw it.
+    stampClientAddress(req, trust);
     if (isChangingRequest(req)) {
       // Emptied when a change arrives and again once it is answered: a read computed while it ran is not kept either.
       readCache.clear();

@@ -1,5 +1,7 @@
 // The sign-in throttle's counts live in Postgres: two throttles on separate pools (as two web processes have) see
-// the same counts, and two separate server processes refuse a guessed account together.
+// the same counts, and two separate server processes refuse a guessed account together. Over real HTTP from this
+// process, the address counted is the connecting one unless it is a trusted proxy (RODS_TRUSTED_PROXIES).
+import http from "node:http";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { disconnectDb } from "../db";
@@ -54,7 +56,9 @@ describe("sign-in throttle on Postgres", () => {
 
   it("two server processes on one database: wrong passwords at one lock the account at the other (429 + Retry-After)", async () => {
     const databaseUrl = inject("databaseUrl");
-    servers.push(await startApiServer({ databaseUrl }), await startApiServer({ databaseUrl }));
+    // Behind a proxy on loopback, so that each guess comes from another address: only the account's count holds.
+    const env = { RODS_TRUSTED_PROXIES: "loopback" };
+    servers.push(await startApiServer({ databaseUrl, env }), await startApiServer({ databaseUrl, env }));
     const [one, two] = servers as [ApiServer, ApiServer];
     const victim = { email: "victim@example.org", password: "the right password" };
     await createUser({ db, email: victim.email, name: "Victim", password: victim.password });
@@ -72,6 +76,57 @@ describe("sign-in throttle on Postgres", () => {
     // Another account from the same addresses is not affected.
     await createUser({ db, email: "bystander@example.org", name: "B", password: "bystander password" });
     expect((await signIn(two, { email: "bystander@example.org", password: "bystander password" }, "10.8.0.5")).status).toBe(200);
+  });
+
+  it("a client talking to RODS directly cannot choose the address it is counted under; behind a trusted proxy, X-Forwarded-For separates clients", async () => {
+    const databaseUrl = inject("databaseUrl");
+    const direct = await startApiServer({ databaseUrl });
+    const proxied = await startApiServer({ databaseUrl, env: { RODS_TRUSTED_PROXIES: "127.0.2.0/24" } });
+    servers.push(direct, proxied);
+    let n = 0;
+    // A wrong guess at an account of its own each time (the per-account limit never comes into play), sent from a
+    // chosen loopback address (Linux routes all of 127/8 to this machine), with whatever headers the client likes.
+    const guess = (server: ApiServer, from: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {
+        const body = JSON.stringify({ email: `guess-${n++}@example.org`, password: "a guess" });
+        const url = new URL(server.url);
+        const req = http.request({ host: url.hostname, port: url.port, path: "/api/auth/sign-in", method: "POST", localAddress: from, headers: { "content-type": "application/json", ...headers } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, ...(res.headers["retry-after"] ? { retryAfter: res.headers["retry-after"] } : {}) }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    const statusesOf = async (count: number, send: (i: number) => ReturnType<typeof guess>) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const answer = await send(i);
+        if (answer.status === 429) expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+        statuses.push(answer.status);
+      }
+      return statuses;
+    };
+
+    // Direct (the default): a new X-Forwarded-For, X-Real-IP and private address header on every guess change nothing;
+    // the 20 free failures of the connecting address go, then it waits.
+    const spoofed = await statusesOf(26, (i) => guess(direct, "127.0.1.1", { "x-forwarded-for": `192.0.2.${i + 1}`, "x-real-ip": `192.0.2.${i + 101}`, "x-rods-client-address": `192.0.2.${i + 201}` }));
+    expect(spoofed.slice(0, 21)).toEqual(Array(21).fill(401));
+    expect(spoofed.slice(21)).toContain(429);
+    // Another connecting address is counted apart.
+    expect((await guess(direct, "127.0.1.2", { "x-forwarded-for": "192.0.2.1" })).status).toBe(401);
+
+    // Behind a trusted proxy (127.0.2.x): each client its own count. 26 clients once each all get their answer …
+    expect(await statusesOf(26, (i) => guess(proxied, "127.0.2.1", { "x-forwarded-for": `198.51.100.${i + 1}` }))).toEqual(Array(26).fill(401));
+    // … one client guessing 26 times waits after 21 (its entry is the right-most one; what it put left of it is ignored) …
+    const one = await statusesOf(26, (i) => guess(proxied, "127.0.2.1", { "x-forwarded-for": `192.0.2.${i + 1}, 198.51.100.77` }));
+    expect(one.slice(0, 21)).toEqual(Array(21).fill(401));
+    expect(one.slice(21)).toContain(429);
+    // … while the proxy's other clients go on.
+    expect((await guess(proxied, "127.0.2.1", { "x-forwarded-for": "198.51.100.78" })).status).toBe(401);
+    // A client outside the trusted range sending the header itself is counted by its own address.
+    const outside = await statusesOf(26, (i) => guess(proxied, "127.0.1.3", { "x-forwarded-for": `198.51.100.${i + 101}` }));
+    expect(outside.slice(0, 21)).toEqual(Array(21).fill(401));
+    expect(outside.slice(21)).toContain(429);
   });
 
   it(`uses the migrated table ${SIGN_IN_LIMIT_TABLE} as the library lays it out`, async () => {

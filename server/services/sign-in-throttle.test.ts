@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ACCOUNT_RULE, clientAddress, SignInThrottle, waitAfterFailures } from "./sign-in-throttle";
+import { ACCOUNT_RULE, addressBucket, SignInThrottle, waitAfterFailures } from "./sign-in-throttle";
 
 // The rules on the library's in-memory store (the Postgres store is exercised by sign-in-throttle.int.test.ts);
 // only Date is faked, so the waits are exact.
@@ -47,8 +47,19 @@ describe("sign-in throttle", () => {
     expect([5, 6, 7, 8, 15, 16, 40].map((n) => waitAfterFailures(ACCOUNT_RULE, n))).toEqual([0, 1_000, 2_000, 4_000, 512_000, 900_000, 900_000]);
   });
 
-  it("the client address is the entry the nearest proxy appended", () => {
-    expect(clientAddress(new Headers({ "x-forwarded-for": "6.6.6.6, 10.1.2.3" }))).toBe("10.1.2.3");
-    expect(clientAddress(new Headers())).toBe("unknown");
+  it("counts an IPv4 address as it is and an IPv6 address by its /64", () => {
+    expect(addressBucket("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressBucket("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(addressBucket("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8:1:2::9")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8:1:3::9")).toBe("2001:db8:1:3::/64");
+    expect(addressBucket("unknown")).toBe("unknown");
+  });
+
+  it("an IPv6 guesser rotating addresses within its /64 is throttled as one address", async () => {
+    const t = new SignInThrottle({ store: { kind: "memory" } });
+    for (let i = 0; i < 21; i++) await t.recordFailure({ email: `u${i}@x`, address: `2001:db8:5:6::${(i + 1).toString(16)}` });
+    expect(await t.waitMs({ email: "new@x", address: "2001:db8:5:6:ffff::1" })).toBe(1_000);
+    expect(await t.waitMs({ email: "new@x", address: "2001:db8:5:7::1" })).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
 // so every web process sees the same counts and a restart forgets nothing. Checked before any password hashing, so
 // a flood costs no scrypt work. This module is the only importer of rate-limiter-flexible.
 import { createHash } from "node:crypto";
+import ipaddr from "ipaddr.js";
 import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { parseEnv } from "../env";
@@ -58,12 +59,12 @@ export class SignInThrottle {
 
   /** Milliseconds the caller must wait before trying again (0 = go ahead). */
   async waitMs({ email, address }: Who): Promise<number> {
-    const [a, i] = await Promise.all([blockedMs(this.account.blocks, email), blockedMs(this.address.blocks, address)]);
+    const [a, i] = await Promise.all([blockedMs(this.account.blocks, email), blockedMs(this.address.blocks, addressBucket(address))]);
     return Math.max(a, i);
   }
 
   async recordFailure({ email, address }: Who): Promise<void> {
-    await Promise.all([bump(this.account, email), bump(this.address, address)]);
+    await Promise.all([bump(this.account, email), bump(this.address, addressBucket(address))]);
   }
 
   /** The account's count starts over after a correct password; the address keeps its count. */
@@ -105,9 +106,14 @@ export function signInThrottle(): SignInThrottle {
   return (globalForThrottle.signInThrottle = new SignInThrottle({ store: { kind: "postgres", pool } }));
 }
 
-/** The client address as the nearest proxy (or Next itself) recorded it: the last X-Forwarded-For entry. */
-export function clientAddress(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
-  return last || headers.get("x-real-ip") || "unknown";
+/**
+ * What one client address counts under: an IPv4 address as it is, an IPv6 address by its /64 (one site's or one
+ * customer's network: a guesser holds the whole /64 and could otherwise rotate addresses within it).
+ */
+export function addressBucket(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const ip = ipaddr.process(address);
+  if (ip.kind() === "ipv4") return ip.toString();
+  const parts = (ip as ipaddr.IPv6).parts;
+  return `${new ipaddr.IPv6([...parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
 }

@@ -1,13 +1,15 @@
 // POST /api/auth/sign-in: JSON {email, password} -> {user, expiresAt} and the session cookie; a form post
 // (email, password, next) is redirected to `next`, or back to the form with an error code. The body is read with
-// a small byte limit, and failures are throttled per client address and per account before any hashing.
+// a small byte limit, and failures are throttled per client address (as the web server stamped it: client-address.ts)
+// and per account before any hashing.
 import { z } from "zod";
 import { errorResponse, isHttps, isSameOrigin, safeNextPath, sessionCookie } from "@/server/api/auth-http";
 import { getDb } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { bodyErrorResponse, readFormBody, readJsonBody } from "@/server/http/body";
 import { signIn } from "@/server/services/auth-service";
-import { clientAddress, signInThrottle } from "@/server/services/sign-in-throttle";
+import { readClientAddress } from "@/server/http/client-address";
+import { signInThrottle } from "@/server/services/sign-in-throttle";
 
 export const dynamic = "force-dynamic";
 
@@ -53,7 +55,7 @@ export async function POST(req: Request) {
   }
 
   const throttle = signInThrottle();
-  const who = { email: parsed.data.email.toLowerCase(), address: clientAddress(req.headers) };
+  const who = { email: parsed.data.email.toLowerCase(), address: readClientAddress(req.headers) };
   let waitMs: number;
   try {
     waitMs = await throttle.waitMs(who);
