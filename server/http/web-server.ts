@@ -3,7 +3,8 @@
 // pipeline (the proxy, app-route handling, its response streaming and gzip) cost 9–20 ms per request against a
 // 1–2 ms query (README "Speed"); this path keeps what it gave those answers: the URL checks (trpc-door), the
 // security headers of next.config.js and a per-response Content-Security-Policy, no caching, gzip for larger
-// bodies (off the main thread). The polled reads can be answered from memory for a moment (read-cache.ts).
+// bodies (off the main thread). The polled reads can be answered from memory for a moment (read-cache.ts). Every
+// request, whichever path answers it, is stamped with the client's address first (client-address.ts).
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
@@ -45,7 +46,6 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
     return readCache.mayRead(token, async (t) => ((await sessionExpiry({ db: getDb(), token: t }))?.getTime() ?? 0) - Date.now());
   };
   return http.createServer((req, res) => {
-    // Every request, whichever path answers it, carries the client's address as this server saw it.
     stampClientAddress(req, trust);
     if (isChangingRequest(req)) {
       // Emptied when a change arrives and again once it is answered: a read computed while it ran is not kept either.
