@@ -1,8 +1,8 @@
 // RunAggregate: what the monitor and /compare read for a whole run, one row per run, so that a read is one primary-key
 // lookup whatever the run's length: every finished step's series row (column-wise, compact), the synthesis funnel
 // summed over the steps and the attempts' cost, the pool's counts for the buffer lifecycle, the injection landing,
-// the event log and the review gate, the steps planned per epoch (the step plan), the overall held-out points and
-// the external trainer's acknowledged steps (rewritten in the transaction that records an acknowledgement).
+// the event log and the review gate, the steps planned per epoch (the step plan), the overall held-out points, the
+// overall evaluations of every split (the event log) and the external trainer's acknowledged steps (rewritten in the transaction that records an acknowledgement).
 // Rebuilt from StepAggregate, PoolEntry, SynthesisAttempt, Step and Evaluation (never from Rollout or TaskStepStat)
 // when a step or an epoch closes or an epoch's steps are planned (inside the driver's transaction), when a synthesis
 // attempt finishes or a child task is reviewed, and when an evaluation is stored; a read that finds it older
@@ -130,6 +130,18 @@ function heldOutSql(runId: string): Prisma.Sql {
   return Prisma.sql`(SELECT COALESCE(json_agg(${HELD_OUT_POINT} ORDER BY e."stepIndex"), '[]'::json) FROM "Evaluation" e WHERE e."runId" = ${runId} AND e.split = 'test' AND e.category = 'overall')`;
 }
 
+/**
+ * The overall evaluations of every split (the event log), oldest first, each with the finish time of the step it
+ * follows (Evaluation.stepIndex counts the steps done before it; null before training or while that step runs). The
+ * heldOut part is rewritten when an evaluation is stored and when a step closes, so a time filled in later is kept.
+ */
+function evaluationsSql(runId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'split', e.split, 'score', e.score, 'n', e.n,
+      'createdAtMs', extract(epoch FROM e."createdAt") * 1000, 'stepDoneMs', extract(epoch FROM s."finishedAt") * 1000) ORDER BY e."stepIndex", e.split), '[]'::json)
+    FROM "Evaluation" e LEFT JOIN "Step" s ON s."runId" = e."runId" AND s.index = e."stepIndex" - 1
+    WHERE e."runId" = ${runId} AND e.category = 'overall')`;
+}
+
 /** The external trainer's acknowledged steps (trainer-service.ts reads them), oldest first; times as epoch milliseconds. */
 function trainerSql(runId: string): Prisma.Sql {
   return Prisma.sql`(SELECT COALESCE(json_agg(json_build_array(s.index, s."ackedPolicyVersion", extract(epoch FROM s."publishedAt") * 1000,
@@ -154,7 +166,7 @@ export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: 
   if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`"atStep" = ${seriesMarkSql(runId)}`);
   if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
   if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
-  if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`);
+  if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`, Prisma.sql`evaluations = ${evaluationsSql(runId)}`);
   if (wanted.has("trainer")) sets.push(Prisma.sql`trainer = ${trainerSql(runId)}`);
   await tx.$executeRaw`UPDATE "RunAggregate" a SET ${Prisma.join(sets)} FROM "Run" r WHERE a."runId" = ${runId} AND r.id = a."runId"`;
 }
@@ -167,7 +179,7 @@ export async function refreshRunAggregate({ db, runId, parts }: { db: Db; runId:
 /** The columns a reader selects (alias r for Run, a for RunAggregate) so that `readFresh` can tell a stale row. */
 export const FRESHNESS_COLUMNS = Prisma.sql`r.id, r."currentStep", r."currentEpoch", a."atStep", a."atEpoch"`;
 /** Selected too by readers of the parts' later keys: false for a row written before them (rebuilt once). */
-export const HAS_LATER_KEYS = Prisma.sql`(a.pool->'pendingReview' IS NOT NULL AND a.pool->'epochSteps' IS NOT NULL AND a.pool->'epochsClosed' IS NOT NULL AND a.synthesis->'cost' IS NOT NULL AND a.trainer IS NOT NULL) AS "hasLaterKeys"`;
+export const HAS_LATER_KEYS = Prisma.sql`(a.pool->'pendingReview' IS NOT NULL AND a.pool->'epochSteps' IS NOT NULL AND a.pool->'epochsClosed' IS NOT NULL AND a.synthesis->'cost' IS NOT NULL AND a.trainer IS NOT NULL AND a.evaluations IS NOT NULL) AS "hasLaterKeys"`;
 export const AGGREGATE_JOIN = Prisma.sql`LEFT JOIN "RunAggregate" a ON a."runId" = r.id`;
 
 /** What FRESHNESS_COLUMNS yields. */
