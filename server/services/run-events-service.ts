@@ -4,7 +4,7 @@
 // Epochs and steps are 1-based, as everywhere in the UI.
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
 
 export type TRunEvent = { at: Date | null; kind: "created" | "started" | "epoch" | "injected" | "retired" | "evaluation" | "paused" | "cancelled" | "failed" | "finished"; text: string };
 
@@ -31,7 +31,7 @@ export async function listRunEvents({ db, runId }: { db: Db; runId: string }): P
   const [run] = await readFresh(
     db,
     () => db.$queryRaw<EventsRow[]>`
-      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, r."createdAt", r."startedAt", r."finishedAt", r."updatedAt", r.status::text AS status, r."statusReason", r.error,
+      SELECT ${FRESHNESS_COLUMNS}, r."createdAt", r."startedAt", r."finishedAt", r."updatedAt", r.status::text AS status, r."statusReason", r.error,
         a.pool->'epochsClosed' AS "epochsClosed", a.pool->'groups' AS groups, a.evaluations
       FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
   );

@@ -131,10 +131,11 @@ describe("the step plan, review gate, event log and costs from the run's aggrega
       expect(stale.shown.pending).toBe(first.shown.pending - 1);
 
       // A row as the code before these reads wrote it (current marks, no pendingReview / epochSteps / epochsClosed /
-      // cost): rebuilt once, then equal to the rows again.
+      // cost, no trainer, evaluations or curve column, the layout before RunAggregate.shape): rebuilt once, then equal
+      // to the rows again.
       await changeRows(runId, { from: "approved", to: "pending" }, 3);
       await db.$executeRaw`
-        UPDATE "RunAggregate" SET pool = (pool::jsonb - 'pendingReview' - 'epochSteps' - 'epochsClosed')::json, synthesis = (synthesis::jsonb - 'cost')::json, trainer = NULL, evaluations = NULL
+        UPDATE "RunAggregate" SET pool = (pool::jsonb - 'pendingReview' - 'epochSteps' - 'epochsClosed')::json, synthesis = (synthesis::jsonb - 'cost')::json, trainer = NULL, evaluations = NULL, curve = NULL, shape = 0
         WHERE "runId" = ${runId}`;
       const old = await answers(runId);
       expect(old.shown).toEqual(old.rows);
@@ -181,7 +182,7 @@ describe("the step plan, review gate, event log and costs from the run's aggrega
     await db.runAggregate.update({ where: { runId }, data: { atStep: -1 } });
     expect(await getTrainerMetricsSeries({ db, runId })).toEqual(await fromRows());
     await db.step.update({ where: { runId_index: { runId, index: 1 } }, data: { trainerMetrics: { loss: 8 } } });
-    await db.$executeRaw`UPDATE "RunAggregate" SET trainer = NULL WHERE "runId" = ${runId}`;
+    await db.$executeRaw`UPDATE "RunAggregate" SET trainer = NULL, shape = 0 WHERE "runId" = ${runId}`;
     const rebuilt = await getTrainerMetricsSeries({ db, runId });
     expect(rebuilt).toEqual(await fromRows());
     expect(rebuilt.slice(0, 2).map((s) => s.metrics)).toEqual([{ loss: 9 }, { loss: 8 }]);
