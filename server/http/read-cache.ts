@@ -51,7 +51,7 @@ interface RequestLike {
   url?: string;
 }
 
-/** Whether a request may change something (and so empties the cache). */
+/** Whether a request may change something (web-server.ts empties the cache for such a request sent with a session). */
 export const isChangingRequest = (req: Pick<RequestLike, "method">) => req.method !== "GET" && req.method !== "HEAD";
 
 /**

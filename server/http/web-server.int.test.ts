@@ -168,7 +168,7 @@ describe("tRPC through the web server's plain path", () => {
     expect(small.headers["content-encoding"]).toBeUndefined();
   });
 
-  it("answers a live page's polled reads from memory to everyone who may read, until a change is sent", async () => {
+  it("answers a live page's polled reads from memory to everyone who may read, until a change is sent with a session", async () => {
     // A server keeping answers for 10 s (RODS_READ_CACHE_MS, its longest), so that nothing here depends on how fast
     // the requests follow each other; anonymous reading off, as on a shared server: only signed-in readers share.
     const cached = await startApiServer({ databaseUrl: inject("databaseUrl"), env: { RODS_READ_CACHE_MS: "10000", RODS_ANONYMOUS_READ: "false" } });
@@ -199,10 +199,17 @@ describe("tRPC through the web server's plain path", () => {
       // A read outside the polled ones is never kept.
       const listed = await send({ base: cached.url, path: query("runs.list", {}), headers: { cookie: first } });
       expect(JSON.stringify(json(listed))).toContain("read cache after");
-      // Any change sent to the process empties it: whoever changed something sees it on the next poll.
-      const change = await send({ base: cached.url, method: "POST", path: "/api/trpc/auth.apiKeys.create", headers: { "content-type": "application/json", cookie: first, origin: cached.url }, body: JSON.stringify({ json: { name: "cache clear", scopes: ["runs:read"], expiresInDays: 1 } }) });
+      // A change sent with a session empties it: whoever changed something sees it on the next poll.
+      const change = await send({ base: cached.url, method: "POST", path: "/api/trpc/auth.apiKeys.create", headers: { "content-type": "application/json", cookie: first, origin: cached.url }, body: JSON.stringify({ json: { name: "cache clear", scopes: ["runs:write"], expiresInDays: 1 } }) });
       expect(change.status).toBe(200);
       expect(await headerOf({ cookie: second })).toBe("read cache after");
+      // One sent with an API key (a trainer's batches, the CLI) leaves it: seen within the cache's bound, as the worker's changes are.
+      const apiKey = (json(change) as { result: { data: { json: { key: string } } } }).result.data.json.key;
+      await db.run.update({ where: { id: run.runId }, data: { name: "read cache later" } });
+      const byKey = await send({ base: cached.url, method: "POST", path: `/api/v1/runs/${run.runId}/pause`, headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }, body: "{}" });
+      expect(byKey.status).toBeLessThan(500);
+      expect(await headerOf({ cookie: second })).toBe("read cache after");
+      await db.run.update({ where: { id: run.runId }, data: { name: "read cache after" } });
       // Signed out through this process: refused at once, though the answer is still kept for the others.
       const signOut = await send({ base: cached.url, method: "POST", path: "/api/auth/sign-out", headers: { cookie: second, origin: cached.url } });
       expect(signOut.status).toBeLessThan(400);

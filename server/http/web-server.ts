@@ -30,6 +30,9 @@ const gzipAsync = promisify(gzip);
 /** Requests the plain path answers; the rest (other methods, other paths) go to Next as before. */
 export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET" || req.method === "POST") && (req.url ?? "").startsWith(`${TRPC_ENDPOINT}/`);
 
+/** The session token the request's cookie carries, if any. */
+const sessionOf = (req: IncomingMessage) => sessionTokenOf({ get: (name: string) => (req.headers[name.toLowerCase()] as string | undefined) ?? null });
+
 /**
  * `readCache`: where polled reads are kept for a moment (none unless given: scripts/web.ts passes one of
  * RODS_READ_CACHE_MS). `trustedProxies`: whose X-Forwarded-For names the client (RODS_TRUSTED_PROXIES by default).
@@ -41,13 +44,16 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
   /** Whether this reader may get kept answers: everyone where anonymous reading is on, else a valid session. */
   const mayRead = (req: IncomingMessage) => {
     if (isAnonymousReading) return Promise.resolve(true);
-    const token = sessionTokenOf({ get: (name: string) => (req.headers[name.toLowerCase()] as string | undefined) ?? null });
+    const token = sessionOf(req);
     if (!token) return Promise.resolve(false);
     return readCache.mayRead(token, async (t) => ((await sessionExpiry({ db: getDb(), token: t }))?.getTime() ?? 0) - Date.now());
   };
   return http.createServer((req, res) => {
     stampClientAddress(req, trust);
-    if (isChangingRequest(req)) {
+    // A change sent with a session (a browser's own, a sign-out among them) must be seen by its sender's next poll.
+    // Changes sent with an API key (a trainer's batches, the CLI) are seen within the cache's bound, as the worker's
+    // are: emptying the cache at each of them would leave it nothing to share while a trainer sends its work.
+    if (isChangingRequest(req) && sessionOf(req)) {
       // Emptied when a change arrives and again once it is answered: a read computed while it ran is not kept either.
       readCache.clear();
       res.once("finish", () => readCache.clear());

@@ -53,4 +53,19 @@ describe("compare curves and summary", () => {
       expect(summary.wallSeconds).toBeGreaterThan(0);
     }
   });
+
+  it("reads the regions from the stored curve, and rebuilds a run's aggregate written before that column", async () => {
+    const before = await compareRuns({ db, runIds: [every.runId, sparse.runId] });
+    const stored = await db.step.findMany({ where: { runId: every.runId, status: "done" }, orderBy: { index: "asc" }, select: { regions: true } });
+    type Regions = { seed?: { hard: number; boundary: number; mastered: number }; synthesized?: { hard: number; boundary: number; mastered: number } };
+    const sums = stored.map(({ regions }) => {
+      const r = regions as Regions;
+      return { hard: r.seed!.hard + (r.synthesized?.hard ?? 0), boundary: r.seed!.boundary + (r.synthesized?.boundary ?? 0), mastered: r.seed!.mastered + (r.synthesized?.mastered ?? 0) };
+    });
+    expect(before.curves[0]!.steps.map(({ hard, boundary, mastered }) => ({ hard, boundary, mastered }))).toEqual(sums);
+    await db.$executeRaw`UPDATE "RunAggregate" SET curve = NULL, shape = 0 WHERE "runId" = ${every.runId}`;
+    expect(await compareRuns({ db, runIds: [every.runId, sparse.runId] })).toEqual(before);
+    const rebuilt = await db.runAggregate.findUniqueOrThrow({ where: { runId: every.runId }, select: { curve: true } });
+    expect((rebuilt.curve as { step: number[] }).step).toHaveLength(12);
+  });
 });

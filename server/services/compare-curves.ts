@@ -1,12 +1,8 @@
 // The compare page's curves of one run on the common axes (1-based steps, rollouts consumed, seconds since start)
-// and its summary row. Reads the per-step rows the monitor already loads; the arithmetic is server/rods/curves.ts.
-import type { StepSeriesRow } from "./monitor/step-series";
+// and its summary row, from the fields of the step series it needs (RunAggregate.curve); the arithmetic is
+// server/rods/curves.ts.
+import type { CurveRow } from "./monitor/step-series";
 import { positionAfterSteps, stepPositions, summarizeCurves, type AxisPosition, type CurveSummary } from "../rods/curves";
-
-type StepRowIn = Pick<
-  StepSeriesRow,
-  "step" | "numRollouts" | "informativeFraction" | "seedHard" | "seedBoundary" | "seedMastered" | "synthesizedHard" | "synthesizedBoundary" | "synthesizedMastered" | "finishedAt"
->;
 
 export interface ComparedCurve {
   runId: string;
@@ -24,7 +20,7 @@ export function placeCompareCurves({
   heldOut,
 }: {
   run: { id: string; startedAt: Date | null; createdAt: Date; finishedAt: Date | null };
-  steps: readonly StepRowIn[];
+  steps: readonly CurveRow[];
   heldOut: readonly { stepIndex: number; score: number; progress: number }[];
 }): { curve: ComparedCurve; summary: CurveSummary } {
   const startedAtMs = (run.startedAt ?? run.createdAt).getTime();

@@ -4,7 +4,7 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { modeFlags, type TRunConfig } from "../rods/config";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, type Freshness } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./monitor/run-aggregate";
 import { costShare, NO_COST, type CostShare, type CostTotals } from "../rods/cost-share";
 
 /** Runs asked for at once (the comparison and a study's grid stay well below). */
@@ -31,7 +31,7 @@ export async function getRunCosts({ db, runIds, skipMissing = false }: { db: Db;
   const runs = await readFresh(
     db,
     () => db.$queryRaw<(Freshness & { mode: string; config: unknown; attempts: AttemptSums | null; steps: StepSums })[]>`
-      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, r.mode::text AS mode, r.config, a.synthesis->'cost' AS attempts,
+      SELECT ${FRESHNESS_COLUMNS}, r.mode::text AS mode, r.config, a.synthesis->'cost' AS attempts,
         (SELECT json_build_object('count', COALESCE(sum(s."numRollouts"), 0), 'tokensIn', COALESCE(sum(s."tokensIn"), 0), 'tokensOut', COALESCE(sum(s."tokensOut"), 0),
                                   'wallMs', COALESCE(sum(s."rolloutWallMs"), 0), 'cpuMs', COALESCE(sum(s."rolloutCpuMs"), 0))
          FROM "Step" s WHERE s."runId" = r.id AND s.status = 'done') AS steps

@@ -6,7 +6,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { JOBS, type JobSender } from "../jobs/contract";
 import { modeFlags, type TRunConfig } from "../rods/config";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, type Freshness } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./monitor/run-aggregate";
 
 const WAITING_PREFIX = "Waiting for review:";
 
@@ -48,7 +48,7 @@ export async function getReviewGate({ db, runId }: { db: Db; runId: string }) {
   const [run] = await readFresh(
     db,
     () => db.$queryRaw<(Freshness & { status: string; statusReason: string | null; reviewPolicy: string | null; pending: number | null })[]>`
-      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, r.status::text AS status, r."statusReason", r.config->>'reviewPolicy' AS "reviewPolicy",
+      SELECT ${FRESHNESS_COLUMNS}, r.status::text AS status, r."statusReason", r.config->>'reviewPolicy' AS "reviewPolicy",
         (a.pool->>'pendingReview')::int AS pending
       FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
   );

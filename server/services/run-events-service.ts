@@ -1,10 +1,10 @@
 // The event log of a run, derived from rows the run already writes (no log table): created, started, each epoch
-// closed and tasks injected and retired by reason (as the run's RunAggregate keeps them from Step and PoolEntry),
-// evaluations (Evaluation rows), and how it stands now (paused, cancelled or failed with its reason, finished).
+// closed and tasks injected and retired by reason, evaluations (all three as the run's RunAggregate keeps them from
+// Step, PoolEntry and Evaluation), and how it stands now (paused, cancelled or failed with its reason, finished).
 // Epochs and steps are 1-based, as everywhere in the UI.
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
 
 export type TRunEvent = { at: Date | null; kind: "created" | "started" | "epoch" | "injected" | "retired" | "evaluation" | "paused" | "cancelled" | "failed" | "finished"; text: string };
 
@@ -21,23 +21,18 @@ type EventsRow = Freshness & {
   /** each closed epoch's done steps and when the last finished (ms), and the pool's counts, from RunAggregate.pool */
   epochsClosed: { epoch: number; steps: number; lastFinishedMs: number | null }[] | null;
   groups: PoolGroup[] | null;
-  /** with the finish time of the step each one follows (ms; null before training or for a step not finished) */
-  evaluations: { stepIndex: number; split: string; score: number; n: number; createdAtMs: number; stepDoneMs: number | null }[];
+  /** RunAggregate.evaluations: with the finish time of the step each one follows (ms; null before training or for a step not finished) */
+  evaluations: { stepIndex: number; split: string; score: number; n: number; createdAtMs: number; stepDoneMs: number | null }[] | null;
 };
 
 export async function listRunEvents({ db, runId }: { db: Db; runId: string }): Promise<TRunEvent[]> {
-  // One statement: the run, its aggregate's pool part (rewritten when an epoch closes) and its overall evaluations (a
-  // handful of rows by the run's key, each with the step it follows).
+  // One primary-key lookup: the run and its aggregate's pool part (rewritten when an epoch closes) and evaluations
+  // (rewritten when one is stored and when a step closes).
   const [run] = await readFresh(
     db,
     () => db.$queryRaw<EventsRow[]>`
-      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, r."createdAt", r."startedAt", r."finishedAt", r."updatedAt", r.status::text AS status, r."statusReason", r.error,
-        a.pool->'epochsClosed' AS "epochsClosed", a.pool->'groups' AS groups,
-        (SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'split', e.split, 'score', e.score, 'n', e.n,
-                                                    'createdAtMs', extract(epoch FROM e."createdAt") * 1000, 'stepDoneMs', extract(epoch FROM s."finishedAt") * 1000)
-                                  ORDER BY e."stepIndex", e.split), '[]'::json)
-         FROM "Evaluation" e LEFT JOIN "Step" s ON s."runId" = e."runId" AND s.index = e."stepIndex" - 1
-         WHERE e."runId" = r.id AND e.category = 'overall') AS evaluations
+      SELECT ${FRESHNESS_COLUMNS}, r."createdAt", r."startedAt", r."finishedAt", r."updatedAt", r.status::text AS status, r."statusReason", r.error,
+        a.pool->'epochsClosed' AS "epochsClosed", a.pool->'groups' AS groups, a.evaluations
       FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
   );
   if (!run) throw new AppError("NOT_FOUND", `No run with id "${runId}". It may have been deleted; go back to the runs list.`);
@@ -70,7 +65,7 @@ export async function listRunEvents({ db, runId }: { db: Db; runId: string }): P
   }
   // Evaluation.stepIndex counts the steps done before it (0 = before training): it is placed at the close of that
   // step, as its own row may be written later (the final evaluation, an external trainer's).
-  for (const e of run.evaluations) {
+  for (const e of run.evaluations ?? []) {
     const when = e.stepIndex === 0 ? "before training" : `after step ${e.stepIndex}`;
     const at = e.stepIndex === 0 ? (run.startedAt ?? new Date(e.createdAtMs)) : (dateOf(e.stepDoneMs) ?? new Date(e.createdAtMs));
     events.push({ at, kind: "evaluation", text: `${e.split === "test" ? "Held-out" : e.split} evaluation ${when}: ${(e.score * 100).toFixed(1)} % of ${e.n} tasks` });

@@ -5,7 +5,7 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { Prisma } from "../generated/prisma/client";
 import type { TRunConfig } from "../rods/config";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, POOL_SET, readFresh, type Freshness, type PoolGroup } from "./monitor/run-aggregate";
 import { describePlanChange, planRunSteps, type TEpochKnown, type TPlanSettings, type TStepPlan } from "../rods/step-plan";
 
 type Reader = Db | Prisma.TransactionClient;
@@ -81,7 +81,7 @@ export async function getRunStepPlan({ db, runId }: { db: Db; runId: string }): 
   const [run] = await readFresh(
     db,
     () => db.$queryRaw<(Freshness & { config: unknown; status: string; groups: PoolGroup[] | null; epochSteps: { epoch: number; steps: number; tasksPerStep: number | null }[] | null })[]>`
-      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, r.config, r.status::text AS status, a.pool->'groups' AS groups, a.pool->'epochSteps' AS "epochSteps"
+      SELECT ${FRESHNESS_COLUMNS}, r.config, r.status::text AS status, a.pool->'groups' AS groups, a.pool->'epochSteps' AS "epochSteps"
       FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
   );
   if (!run) throw new AppError("NOT_FOUND", `No run with id "${runId}". It may have been deleted; go back to the runs list.`);

@@ -11,7 +11,7 @@ import { modeFlags, type TRunConfig } from "../rods/config";
 import { grpoAdvantages, rewardOf } from "../rods/stats";
 import { isEvalEpoch } from "../rods/schedule";
 import type { TokenInfo } from "../policies/openai/token-info";
-import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, HAS_LATER_KEYS, readFresh, refreshRunAggregateInTx, type Freshness } from "./monitor/run-aggregate";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, refreshRunAggregateInTx, type Freshness } from "./monitor/run-aggregate";
 
 /** Longest long poll; a trainer polls again after a 204. */
 export const MAX_WAIT_SECONDS = 60;
@@ -231,7 +231,7 @@ export async function getTrainerMetricsSeries({ db, runId }: { db: Db; runId: st
   const [row] = await readFresh(
     db,
     () => db.$queryRaw<(Freshness & { steps: [number, number | null, number | null, number | null, Record<string, number> | null][] | null })[]>`
-      SELECT ${FRESHNESS_COLUMNS}, ${HAS_LATER_KEYS}, a.trainer AS steps FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
+      SELECT ${FRESHNESS_COLUMNS}, a.trainer AS steps FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ${runId}`,
   );
   return (row?.steps ?? []).map(([stepIndex, policyVersion, publishedMs, ackedMs, metrics]) => ({
     stepIndex,

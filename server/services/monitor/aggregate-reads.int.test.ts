@@ -12,6 +12,7 @@ import { planRunSteps } from "../../rods/step-plan";
 import { getRunCosts } from "../cost-service";
 import { getReviewGate } from "../review-gate";
 import { listRunEvents } from "../run-events-service";
+import { storeEvaluation } from "../evaluation-service";
 import { createRun } from "../runs-service";
 import { getRunStepPlan, knownEpochs } from "../step-plan-service";
 import { ackBatch, getTrainerMetricsSeries } from "../trainer-service";
@@ -130,15 +131,25 @@ describe("the step plan, review gate, event log and costs from the run's aggrega
       expect(stale.shown.pending).toBe(first.shown.pending - 1);
 
       // A row as the code before these reads wrote it (current marks, no pendingReview / epochSteps / epochsClosed /
-      // cost): rebuilt once, then equal to the rows again.
+      // cost, no trainer, evaluations or curve column, the layout before RunAggregate.shape): rebuilt once, then equal
+      // to the rows again.
       await changeRows(runId, { from: "approved", to: "pending" }, 3);
       await db.$executeRaw`
-        UPDATE "RunAggregate" SET pool = (pool::jsonb - 'pendingReview' - 'epochSteps' - 'epochsClosed')::json, synthesis = (synthesis::jsonb - 'cost')::json, trainer = NULL
+        UPDATE "RunAggregate" SET pool = (pool::jsonb - 'pendingReview' - 'epochSteps' - 'epochsClosed')::json, synthesis = (synthesis::jsonb - 'cost')::json, trainer = NULL, evaluations = NULL, curve = NULL, shape = 0
         WHERE "runId" = ${runId}`;
       const old = await answers(runId);
       expect(old.shown).toEqual(old.rows);
       expect(old.shown.pending).toBe(first.shown.pending);
       expect(old.shown.synthesis.modelCalls).toBe(3 * old.shown.synthesis.count);
+
+      // An evaluation stored through the service is in the event log at once, placed at its step's close (no rebuild).
+      await storeEvaluation({ db, runId, stepIndex: 1, epoch: 0, rows: [{ category: "overall", score: 0.375, progress: 0.5, n: 8 }] });
+      const written = await db.runAggregate.findUniqueOrThrow({ where: { runId }, select: { updatedAt: true } });
+      const stored = await answers(runId);
+      expect((await db.runAggregate.findUniqueOrThrow({ where: { runId }, select: { updatedAt: true } })).updatedAt).toEqual(written.updatedAt);
+      expect(stored.shown).toEqual(stored.rows);
+      const stepOne = await db.step.findUniqueOrThrow({ where: { runId_index: { runId, index: 0 } }, select: { finishedAt: true } });
+      expect(stored.shown.events).toContainEqual({ at: stepOne.finishedAt!.getTime(), text: "Held-out evaluation after step 1: 37.5 % of 8 tasks" });
     }
   });
 
@@ -171,7 +182,7 @@ describe("the step plan, review gate, event log and costs from the run's aggrega
     await db.runAggregate.update({ where: { runId }, data: { atStep: -1 } });
     expect(await getTrainerMetricsSeries({ db, runId })).toEqual(await fromRows());
     await db.step.update({ where: { runId_index: { runId, index: 1 } }, data: { trainerMetrics: { loss: 8 } } });
-    await db.$executeRaw`UPDATE "RunAggregate" SET trainer = NULL WHERE "runId" = ${runId}`;
+    await db.$executeRaw`UPDATE "RunAggregate" SET trainer = NULL, shape = 0 WHERE "runId" = ${runId}`;
     const rebuilt = await getTrainerMetricsSeries({ db, runId });
     expect(rebuilt).toEqual(await fromRows());
     expect(rebuilt.slice(0, 2).map((s) => s.metrics)).toEqual([{ loss: 9 }, { loss: 8 }]);

@@ -9,7 +9,7 @@ import { placeCompareCurves } from "../compare-curves";
 import { runNotFound } from "./run-lookup";
 import { diffRunSettings } from "./settings";
 import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./run-aggregate";
-import { fromSeriesColumns, type SeriesColumns } from "./step-series";
+import { fromCurveColumns, type CurveColumns } from "./step-series";
 
 export const MAX_COMPARED_RUNS = 8;
 
@@ -22,18 +22,18 @@ interface CompareRow extends Freshness {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
-  series: SeriesColumns;
+  curve: CurveColumns;
   heldOut: { stepIndex: number; score: number; progress: number }[];
 }
 
 export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly string[] }) {
   const ids = [...new Set(runIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED_RUNS) throw new AppError("BAD_REQUEST", `Pick between 1 and ${MAX_COMPARED_RUNS} runs to compare.`);
-  // One query: each run with its stored series and overall held-out points (RunAggregate).
+  // One query: each run with its stored curve (the series' fields /compare reads) and overall held-out points (RunAggregate).
   const found = await readFresh(
     db,
     () => db.$queryRaw<CompareRow[]>`
-      SELECT ${FRESHNESS_COLUMNS}, r.name, r.mode, r.status, r.config, r."totalSteps", r."createdAt", r."startedAt", r."finishedAt", a.series, a."heldOut"
+      SELECT ${FRESHNESS_COLUMNS}, r.name, r.mode, r.status, r.config, r."totalSteps", r."createdAt", r."startedAt", r."finishedAt", a.curve, a."heldOut"
       FROM "Run" r ${AGGREGATE_JOIN} WHERE r.id = ANY(${ids}::text[])`,
   );
   const byId = new Map(found.map((r) => [r.id, r]));
@@ -48,7 +48,7 @@ export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly str
   const placed = runs.map((run) =>
     placeCompareCurves({
       run,
-      steps: fromSeriesColumns(run.series),
+      steps: fromCurveColumns(run.curve),
       heldOut: run.heldOut,
     }),
   );

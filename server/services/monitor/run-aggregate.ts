@@ -1,8 +1,9 @@
 // RunAggregate: what the monitor and /compare read for a whole run, one row per run, so that a read is one primary-key
-// lookup whatever the run's length: every finished step's series row (column-wise, compact), the synthesis funnel
+// lookup whatever the run's length: every finished step's series row (column-wise, compact; and /compare's fields of
+// it apart), the synthesis funnel
 // summed over the steps and the attempts' cost, the pool's counts for the buffer lifecycle, the injection landing,
-// the event log and the review gate, the steps planned per epoch (the step plan), the overall held-out points and
-// the external trainer's acknowledged steps (rewritten in the transaction that records an acknowledgement).
+// the event log and the review gate, the steps planned per epoch (the step plan), the overall held-out points, the
+// overall evaluations of every split (the event log) and the external trainer's acknowledged steps (rewritten in the transaction that records an acknowledgement).
 // Rebuilt from StepAggregate, PoolEntry, SynthesisAttempt, Step and Evaluation (never from Rollout or TaskStepStat)
 // when a step or an epoch closes or an epoch's steps are planned (inside the driver's transaction), when a synthesis
 // attempt finishes or a child task is reviewed, and when an evaluation is stored; a read that finds it older
@@ -11,7 +12,7 @@ import type { Db } from "../../db";
 import { Prisma } from "../../generated/prisma/client";
 import { DEFAULT_BINS } from "./histogram";
 import { fillMissingStepAggregates, SYNTH_COLUMNS } from "./step-aggregates";
-import { SERIES_FIELDS } from "./step-series";
+import { CURVE_FIELDS, SERIES_FIELDS } from "./step-series";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Sql = Pick<Db, "$executeRaw" | "$queryRaw">;
@@ -21,9 +22,9 @@ const ALL_PARTS: readonly RunAggregatePart[] = ["series", "synthesis", "pool", "
 /** The funnel's key for a StepAggregate column: synthPassedGates → passedGates. */
 const funnelKey = (column: string) => column.charAt(5).toLowerCase() + column.slice(6);
 
-/** Every finished step's series row as one object of arrays (oldest first); absent values are JSON null. */
-function seriesSql(runId: string): Prisma.Sql {
-  const columns = SERIES_FIELDS.map((f) => Prisma.sql`${f}::text, COALESCE(json_agg(g.series->${f} ORDER BY g."stepIndex"), '[]'::json)`);
+/** Every finished step's series row (or the given fields of it) as one object of arrays (oldest first); absent values are JSON null. */
+function seriesSql(runId: string, fields: readonly string[] = SERIES_FIELDS): Prisma.Sql {
+  const columns = fields.map((f) => Prisma.sql`${f}::text, COALESCE(json_agg(g.series->${f} ORDER BY g."stepIndex"), '[]'::json)`);
   return Prisma.sql`(SELECT json_build_object(${Prisma.join(columns)}) FROM "StepAggregate" g WHERE g."runId" = ${runId})`;
 }
 
@@ -130,12 +131,30 @@ function heldOutSql(runId: string): Prisma.Sql {
   return Prisma.sql`(SELECT COALESCE(json_agg(${HELD_OUT_POINT} ORDER BY e."stepIndex"), '[]'::json) FROM "Evaluation" e WHERE e."runId" = ${runId} AND e.split = 'test' AND e.category = 'overall')`;
 }
 
+/**
+ * The overall evaluations of every split (the event log), oldest first, each with the finish time of the step it
+ * follows (Evaluation.stepIndex counts the steps done before it; null before training or while that step runs). The
+ * heldOut part is rewritten when an evaluation is stored and when a step closes, so a time filled in later is kept.
+ */
+function evaluationsSql(runId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COALESCE(json_agg(json_build_object('stepIndex', e."stepIndex", 'split', e.split, 'score', e.score, 'n', e.n,
+      'createdAtMs', extract(epoch FROM e."createdAt") * 1000, 'stepDoneMs', extract(epoch FROM s."finishedAt") * 1000) ORDER BY e."stepIndex", e.split), '[]'::json)
+    FROM "Evaluation" e LEFT JOIN "Step" s ON s."runId" = e."runId" AND s.index = e."stepIndex" - 1
+    WHERE e."runId" = ${runId} AND e.category = 'overall')`;
+}
+
 /** The external trainer's acknowledged steps (trainer-service.ts reads them), oldest first; times as epoch milliseconds. */
 function trainerSql(runId: string): Prisma.Sql {
   return Prisma.sql`(SELECT COALESCE(json_agg(json_build_array(s.index, s."ackedPolicyVersion", extract(epoch FROM s."publishedAt") * 1000,
       extract(epoch FROM s."ackedAt") * 1000, s."trainerMetrics") ORDER BY s.index), '[]'::json)
     FROM "Step" s WHERE s."runId" = ${runId} AND s."ackedAt" IS NOT NULL)`;
 }
+
+/**
+ * The layout of the parts this code writes: raise it when a part gains a key or the row a column, so that rows
+ * written before are rebuilt once on read (readFresh) instead of every reader checking for each key.
+ */
+export const RUN_AGGREGATE_SHAPE = 1;
 
 /**
  * Rewrites the given parts of a run's aggregate inside `tx` (all of them when the row is new). The row is locked
@@ -150,11 +169,13 @@ export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: 
   if (locked.length === 0) return; // no such run
   const wanted = new Set(created > 0 ? ALL_PARTS : parts);
   const sets: Prisma.Sql[] = [Prisma.sql`"updatedAt" = now()`];
+  // Only a rewrite of every part brings an older row to this layout.
+  if (ALL_PARTS.every((p) => wanted.has(p))) sets.push(Prisma.sql`shape = ${RUN_AGGREGATE_SHAPE}`);
   // The series and the pool are what a step or an epoch close changes: the marks say how current they are.
-  if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`"atStep" = ${seriesMarkSql(runId)}`);
+  if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`curve = ${seriesSql(runId, CURVE_FIELDS)}`, Prisma.sql`"atStep" = ${seriesMarkSql(runId)}`);
   if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
   if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
-  if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`);
+  if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`, Prisma.sql`evaluations = ${evaluationsSql(runId)}`);
   if (wanted.has("trainer")) sets.push(Prisma.sql`trainer = ${trainerSql(runId)}`);
   await tx.$executeRaw`UPDATE "RunAggregate" a SET ${Prisma.join(sets)} FROM "Run" r WHERE a."runId" = ${runId} AND r.id = a."runId"`;
 }
@@ -165,9 +186,7 @@ export async function refreshRunAggregate({ db, runId, parts }: { db: Db; runId:
 }
 
 /** The columns a reader selects (alias r for Run, a for RunAggregate) so that `readFresh` can tell a stale row. */
-export const FRESHNESS_COLUMNS = Prisma.sql`r.id, r."currentStep", r."currentEpoch", a."atStep", a."atEpoch"`;
-/** Selected too by readers of the parts' later keys: false for a row written before them (rebuilt once). */
-export const HAS_LATER_KEYS = Prisma.sql`(a.pool->'pendingReview' IS NOT NULL AND a.pool->'epochSteps' IS NOT NULL AND a.pool->'epochsClosed' IS NOT NULL AND a.synthesis->'cost' IS NOT NULL AND a.trainer IS NOT NULL) AS "hasLaterKeys"`;
+export const FRESHNESS_COLUMNS = Prisma.sql`r.id, r."currentStep", r."currentEpoch", a."atStep", a."atEpoch", a.shape`;
 export const AGGREGATE_JOIN = Prisma.sql`LEFT JOIN "RunAggregate" a ON a."runId" = r.id`;
 
 /** What FRESHNESS_COLUMNS yields. */
@@ -177,18 +196,17 @@ export interface Freshness {
   currentEpoch: number;
   atStep: number | null;
   atEpoch: number | null;
-  /** HAS_LATER_KEYS, when selected */
-  hasLaterKeys?: boolean | null;
+  shape: number | null;
 }
 
 /**
  * Runs `read` (rows of runs joined with their RunAggregate, FRESHNESS_COLUMNS included); when a run's aggregate is
- * missing or older than its current step or epoch, rebuilds it (filling any missing StepAggregate rows first) and
- * reads once more.
+ * missing, older than its current step or epoch, or of another layout, rebuilds it (filling any missing StepAggregate
+ * rows first) and reads once more.
  */
 export async function readFresh<R extends Freshness>(db: Db, read: () => Promise<R[]>): Promise<R[]> {
   const rows = await read();
-  const stale = rows.filter((r) => r.atStep !== r.currentStep || r.atEpoch !== r.currentEpoch || r.hasLaterKeys === false);
+  const stale = rows.filter((r) => r.atStep !== r.currentStep || r.atEpoch !== r.currentEpoch || r.shape !== RUN_AGGREGATE_SHAPE);
   if (stale.length === 0) return rows;
   for (const r of stale) {
     await fillMissingStepAggregates({ db, runId: r.id });

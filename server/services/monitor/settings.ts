@@ -74,6 +74,8 @@ const SUMMARY_KEYS = [
   "seed",
 ] as const;
 
+const SUMMARY_RANK = new Map<string, number>(SUMMARY_KEYS.map((k, i) => [k, i]));
+
 function formatSetting(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
@@ -119,10 +121,7 @@ export interface SettingDiffRow {
 export function diffRunSettings(configs: readonly TRunConfig[]): SettingDiffRow[] {
   const flats = configs.map(flattenSettings);
   const keys = [...new Set(flats.flatMap((f) => [...f.keys()]))];
-  const rank = (k: string) => {
-    const i = (SUMMARY_KEYS as readonly string[]).indexOf(k);
-    return i === -1 ? SUMMARY_KEYS.length : i;
-  };
+  const rank = (k: string) => SUMMARY_RANK.get(k) ?? SUMMARY_KEYS.length;
   // Setting paths are ASCII: code-unit order, not localeCompare (ICU collation made this the slow part of /compare).
   keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   return keys
