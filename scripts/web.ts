@@ -1,5 +1,6 @@
 // The web process (`npm start` starts it; so do e2e and the benchmarks): the built Next app behind RODS's own
-// node:http server (server/http/web-server.ts), which answers tRPC requests without Next's request pipeline. Needs a
+// node:http server (server/http/web-server.ts), which answers tRPC requests, and requests with a body to /api/v1 and
+// sign-in/out, without Next's request pipeline. Needs a
 // build (`npm run build`; `npm start` builds when sources changed). Listens on HOST:PORT; SIGTERM or Ctrl-C stops
 // taking connections, lets requests in flight finish (at most 10 s) and closes the database pool.
 //

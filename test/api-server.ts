@@ -1,6 +1,7 @@
 // The /api/v1 handlers served over real HTTP from a separate process, for integration tests of the API: tests
 // talk to it with fetch, as a trainer would. `startApiServer` spawns this file; run directly, it serves
-// dispatchV1 (and /metrics, /api/auth/sign-in and sign-out, and tRPC through the web server's plain path) on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
+// the web server as `npm start` has it (tRPC, /api/v1 changes and sign-in/out on its plain path) with dispatchV1 and
+// /metrics for the rest, on 127.0.0.1 (RODS_API_SERVER_PORT, default any free port) and prints `listening <url>` on stdout.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,22 +45,21 @@ export function startApiServer({ databaseUrl, env = {} }: { databaseUrl: string;
 async function serve() {
   const { dispatchV1 } = await import("../server/api/v1/dispatch");
   const { serveMetrics } = await import("../server/metrics/serve");
-  const signInRoute = await import("../app/api/auth/sign-in/route");
-  const signOutRoute = await import("../app/api/auth/sign-out/route");
   const { disconnectDb } = await import("../server/db");
   const { stopWebQueue } = await import("../server/jobs/web-queue");
   const { createWebServer, toRequest } = await import("../server/http/web-server");
   const { ReadCache } = await import("../server/http/read-cache");
   const { countReadCacheAnswer } = await import("../server/metrics/registry");
   const { parseEnv } = await import("../server/env");
-  // tRPC through the production web server's own plain path; the rest (what Next serves in production) here.
+  // tRPC, and changes sent to /api/v1 and sign-in/out, through the production web server's own plain path; the
+  // rest (what Next serves in production: /api/v1 reads, /metrics) here.
   const server = createWebServer({
     readCache: new ReadCache({ ttlMs: parseEnv().RODS_READ_CACHE_MS, onAnswer: countReadCacheAnswer }),
     handleNext: async (req, res) => {
       try {
         const request = toRequest(req);
         const pathname = new URL(request.url).pathname;
-        const routes: Record<string, (request: Request) => Promise<Response>> = { "/metrics": serveMetrics, "/api/auth/sign-in": signInRoute.POST, "/api/auth/sign-out": signOutRoute.POST };
+        const routes: Record<string, (request: Request) => Promise<Response>> = { "/metrics": serveMetrics };
         const response = await (routes[pathname] ?? dispatchV1)(request);
         res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
         res.end(Buffer.from(await response.arrayBuffer()));

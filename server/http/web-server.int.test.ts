@@ -117,14 +117,17 @@ describe("tRPC through the web server's plain path", () => {
     expect((await send({ path: query("auth.scopes", {}) })).status).toBe(200);
   });
 
-  it("keeps reading a refused body after its 413, so a client still sending is not cut off", async () => {
-    // Over a raw socket: 2 MB of a declared 20 MB; once the 413 is in, the rest. A server that closed the connection
-    // with the body unread would reset it under the client's writes (a reset can also destroy the answer before the
-    // client reads it).
+  /**
+   * Over a raw socket: 2 MB of a declared 20 MB, then nothing more until an answer has come; once it has, the rest.
+   * A server that waited for the whole body before answering would leave this client waiting; one that closed the
+   * connection with the body unread would reset it under the client's writes (a reset can also destroy the answer
+   * before the client reads it).
+   */
+  const sendWhileAnswered = (path: string, headers: string) => {
     const total = 20 * 1024 * 1024;
     const chunk = Buffer.alloc(256 * 1024, "x");
     const url = new URL(server.url);
-    const outcome = await new Promise<{ answer: string; sent: number; error?: string }>((resolve) => {
+    return new Promise<{ answer: string; sent: number; error?: string }>((resolve) => {
       const socket = net.connect(Number(url.port), url.hostname);
       let answer = "";
       let sent = 0;
@@ -142,11 +145,25 @@ describe("tRPC through the web server's plain path", () => {
       });
       socket.once("error", (e) => (error = e.message));
       socket.once("close", () => resolve({ answer: answer.split("\r\n")[0]!, sent, ...(error ? { error } : {}) }));
-      socket.write(`POST /api/trpc/runs.pause HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\nCookie: ${cookie}\r\nOrigin: ${server.url}\r\n\r\n`);
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\n${headers}\r\n`);
       for (; sent < 2 * 1024 * 1024; sent += chunk.byteLength) socket.write(chunk);
     });
-    expect(outcome).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: total });
+  };
+
+  it("keeps reading a refused body after its 413, so a client still sending is not cut off", async () => {
+    const outcome = await sendWhileAnswered("/api/trpc/runs.pause", `Cookie: ${cookie}\r\nOrigin: ${server.url}\r\n`);
+    expect(outcome).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: 20 * 1024 * 1024 });
     expect((await send({ path: query("auth.scopes", {}) })).status).toBe(200);
+  });
+
+  it("answers a body sent to /api/v1 or to sign-in before it has all arrived, and reads the rest: 413 over the limit, 401 unsigned", async () => {
+    const total = 20 * 1024 * 1024;
+    const signedIn = `Cookie: ${cookie}\r\nOrigin: ${server.url}\r\n`;
+    expect(await sendWhileAnswered("/api/v1/runs", signedIn)).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: total });
+    expect(await sendWhileAnswered("/api/auth/sign-in", "")).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: total });
+    // Refused before the body is read at all (no key): the answer too comes at once.
+    expect(await sendWhileAnswered("/api/v1/runs", "")).toEqual({ answer: "HTTP/1.1 401 Unauthorized", sent: total });
+    expect((await send({ path: "/api/v1/runs", headers: { cookie } })).status).toBe(200);
   });
 
   it("times every call in /metrics, as Next's route did", async () => {

@@ -1,5 +1,6 @@
 // The production web process's HTTP server: tRPC requests (GET and POST under /api/trpc/, what every open page polls)
-// go straight from node:http to the tRPC door (trpc-door.ts), everything else to Next's request handler. Next's
+// go straight from node:http to the tRPC door (trpc-door.ts), and so do requests with a body to /api/v1 and
+// sign-in/out (to their routes: plainRouteOf); everything else to Next's request handler. Next's
 // pipeline (the proxy, app-route handling, its response streaming and gzip) cost 9–20 ms per request against a
 // 1–2 ms query (README "Speed"); this path keeps what it gave those answers: the URL checks (trpc-door), the
 // security headers of next.config.js and a per-response Content-Security-Policy, no caching, gzip for larger
@@ -9,6 +10,8 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { sessionTokenOf } from "../api/auth-http";
+import { signInRoute, signOutRoute } from "../api/auth-routes";
+import { dispatchV1, V1_PREFIX } from "../api/v1/dispatch";
 import { getDb } from "../db";
 import { isAnonymousReadAllowed, parseEnv } from "../env";
 import { sessionExpiry } from "../services/auth-service";
@@ -29,6 +32,26 @@ const gzipAsync = promisify(gzip);
 
 /** Requests the plain path answers; the rest (other methods, other paths) go to Next as before. */
 export const isPlainTrpcRequest = (req: IncomingMessage) => (req.method === "GET" || req.method === "POST") && (req.url ?? "").startsWith(`${TRPC_ENDPOINT}/`);
+
+type Route = (request: Request) => Promise<Response>;
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Requests that carry a body to /api/v1 and to sign-in/out are answered here too, not by Next: Next hands such a
+ * request to its route only once it has read the whole body (keeping a copy of up to 10 MB for the proxy step), so
+ * a body over the limit was refused only after its last byte, and a client waiting midway for the answer waited
+ * for the server's request timeout (5 min, then 408). Here the route reads the body as it comes and may refuse it
+ * at once. Their GETs (exports stream, MCP's event stream) still go to Next.
+ */
+export function plainRouteOf(req: IncomingMessage): Route | null {
+  if (!BODY_METHODS.has(req.method ?? "")) return null;
+  const path = (req.url ?? "").split("?", 1)[0]!;
+  if (path.startsWith(`${V1_PREFIX}/`)) return dispatchV1;
+  if (path === "/api/auth/sign-in") return signInRoute;
+  if (path === "/api/auth/sign-out") return signOutRoute;
+  return null;
+}
 
 /** The session token the request's cookie carries, if any. */
 const sessionOf = (req: IncomingMessage) => sessionTokenOf({ get: (name: string) => (req.headers[name.toLowerCase()] as string | undefined) ?? null });
@@ -58,7 +81,8 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
       readCache.clear();
       res.once("finish", () => readCache.clear());
     }
-    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache, mayRead }) : handleNext(req, res);
+    const route = isPlainTrpcRequest(req) ? null : plainRouteOf(req);
+    const answered = route ? answerRoute({ req, res, isDev, route }) : isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache, mayRead }) : handleNext(req, res);
     answered.catch(async (error: unknown) => {
       console.error(`[web] ${req.method} ${req.url?.slice(0, 200)} failed`, error);
       if (res.headersSent) return res.destroy();
@@ -68,20 +92,26 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
   });
 }
 
+/** A route's answer to the request, encoded (the Fetch Request is built only here: an answer from memory needs none). */
+async function compute({ req, isDev, route }: { req: IncomingMessage; isDev: boolean; route: Route }): Promise<StoredAnswer> {
+  let request: Request;
+  try {
+    request = toRequest(req);
+  } catch {
+    return encode({ req, isDev, response: jsonError(400, "BAD_REQUEST", "The request's Host header or address cannot be read; send a valid HTTP request.") });
+  }
+  return encode({ req, isDev, response: await route(request) });
+}
+
 async function answerPlain({ req, res, isDev, readCache, mayRead }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; readCache: ReadCache; mayRead: (req: IncomingMessage) => Promise<boolean> }) {
-  // The Fetch Request is built only when the answer is computed (an answer from memory needs none).
-  const compute = async () => {
-    let request: Request;
-    try {
-      request = toRequest(req);
-    } catch {
-      return encode({ req, isDev, response: jsonError(400, "BAD_REQUEST", "The request's Host header or address cannot be read; send a valid HTTP request.") });
-    }
-    return encode({ req, isDev, response: await answerTrpc(request) });
-  };
+  const answer = () => compute({ req, isDev, route: answerTrpc });
   // Readers who may not read (signed out where anonymous reading is off) get their 401 computed, never a kept answer.
   const key = readCache.isOn ? readCacheKey(req, { endpoint: TRPC_ENDPOINT, gzip: acceptsGzip(req) }) : null;
-  write(req, res, key && (await mayRead(req)) ? await readCache.answer(key, compute) : await compute());
+  write(req, res, key && (await mayRead(req)) ? await readCache.answer(key, answer) : await answer());
+}
+
+async function answerRoute({ req, res, isDev, route }: { req: IncomingMessage; res: ServerResponse; isDev: boolean; route: Route }) {
+  write(req, res, await compute({ req, isDev, route }));
 }
 
 const acceptsGzip = (req: IncomingMessage) => /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
@@ -163,8 +193,9 @@ const LINGER_MS = 5_000;
  * the answer before the client reads it (a client still sending saw its connection drop with no 413).
  */
 function write(req: IncomingMessage, res: ServerResponse, { status, headers, body }: StoredAnswer) {
-  res.writeHead(status, headers);
-  if (req.complete) return void res.end(body);
+  if (req.complete) return void res.writeHead(status, headers).end(body);
+  // Not kept alive: after LINGER_MS the rest of the body is abandoned, and with it the connection.
+  res.writeHead(status, { ...headers, connection: "close" });
   res.write(body);
   const close = () => {
     clearTimeout(timer);
@@ -172,5 +203,8 @@ function write(req: IncomingMessage, res: ServerResponse, { status, headers, bod
   };
   const timer = setTimeout(close, LINGER_MS);
   req.once("end", close).once("close", close);
+  // The route is done with the body (its answer is out), but its unread stream (bodyStream) would pause the
+  // request again at the first chunk: nothing reads the rest now but this.
+  req.removeAllListeners("data");
   req.resume();
 }
