@@ -72,8 +72,7 @@ async function liveStepDistribution({ db, runId, step, bins, maxPoints }: { db: 
 }
 
 interface AggregateRow {
-  runExists: boolean;
-  stepIndex: number | null;
+  stepIndex: number;
   hasAggregate: boolean;
   hard: number | null;
   boundary: number | null;
@@ -84,18 +83,13 @@ interface AggregateRow {
   points: [string, number, number, TaskPoint["region"], boolean][] | null;
 }
 
-/** The run, its step (given or newest finished) and that step's aggregate, in one round trip. */
+/** The step (given or newest finished) and its aggregate in one statement on two tables (a join less to plan); none when the run has no such step. */
 async function readAggregate(db: Db, runId: string, stepIndex: number | undefined): Promise<AggregateRow | undefined> {
   const stepFilter = stepIndex === undefined ? Prisma.sql`s.status = 'done'` : Prisma.sql`s.index = ${stepIndex}`;
   const [row] = await db.$queryRaw<AggregateRow[]>`
-    SELECT true AS "runExists", x.index AS "stepIndex", x."stepIndex" IS NOT NULL AS "hasAggregate",
-           x.hard, x.boundary, x.mastered, x."meanBins", x."varianceBins", x.points
-    FROM "Run" r
-    LEFT JOIN LATERAL (
-      SELECT s.index, g.* FROM "Step" s LEFT JOIN "StepAggregate" g ON g."runId" = s."runId" AND g."stepIndex" = s.index
-      WHERE s."runId" = r.id AND ${stepFilter} ORDER BY s.index DESC LIMIT 1
-    ) x ON true
-    WHERE r.id = ${runId}`;
+    SELECT s.index AS "stepIndex", g."stepIndex" IS NOT NULL AS "hasAggregate", g.hard, g.boundary, g.mastered, g."meanBins", g."varianceBins", g.points
+    FROM "Step" s LEFT JOIN "StepAggregate" g ON g."runId" = s."runId" AND g."stepIndex" = s.index
+    WHERE s."runId" = ${runId} AND ${stepFilter} ORDER BY s.index DESC LIMIT 1`;
   return row;
 }
 
@@ -114,9 +108,12 @@ export async function getStepDistribution({
   maxPoints?: number;
 }): Promise<StepDistribution> {
   let row = await readAggregate(db, runId, stepIndex);
-  if (!row) throw runNotFound(runId);
-  if (bins !== DEFAULT_BINS || maxPoints > MAX_SCATTER_POINTS) return liveStepDistribution({ db, runId, step: row.stepIndex ?? stepIndex ?? null, bins, maxPoints });
-  if (row.stepIndex === null) return liveStepDistribution({ db, runId, step: stepIndex ?? null, bins, maxPoints }); // no such step: empty
+  if (!row) {
+    // No such step (or no finished one yet): empty, for a run that exists.
+    if (!(await db.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw runNotFound(runId);
+    return liveStepDistribution({ db, runId, step: stepIndex ?? null, bins, maxPoints });
+  }
+  if (bins !== DEFAULT_BINS || maxPoints > MAX_SCATTER_POINTS) return liveStepDistribution({ db, runId, step: row.stepIndex, bins, maxPoints });
   if (!row.hasAggregate) {
     // A step that closed before StepAggregate existed, or one still rolling (no aggregate, no stats yet).
     if ((await fillMissingStepAggregates({ db, runId, stepIndex: row.stepIndex })) > 0) row = (await readAggregate(db, runId, row.stepIndex))!;
