@@ -79,8 +79,31 @@ interface AggregateRow {
   mastered: number | null;
   meanBins: number[] | null;
   varianceBins: number[] | null;
-  /** [taskId, mean, variance, region, isSeed] per task: half the bytes of objects */
-  points: [string, number, number, TaskPoint["region"], boolean][] | null;
+  /** StepAggregate.points (step-aggregates.ts POINTS_OBJECT): one array per field, in the sample's order */
+  points: StoredPoints | null;
+}
+
+interface StoredPoints {
+  taskId: string[];
+  mean: number[];
+  variance: number[];
+  /** one letter per point: h, b or m */
+  region: string;
+  /** one character per point: 1 for a seed task */
+  isSeed: string;
+}
+
+const REGION_OF_LETTER: Readonly<Record<string, TaskPoint["region"]>> = { h: "hard", b: "boundary", m: "mastered" };
+
+/** The first `max` stored points as the scatter's objects (fields written out: this runs for every point). */
+function pointsOf(stored: StoredPoints | null, max: number): TaskPoint[] {
+  if (!stored) return [];
+  const n = Math.min(max, stored.taskId.length);
+  const points: TaskPoint[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    points[i] = { taskId: stored.taskId[i]!, mean: stored.mean[i]!, variance: stored.variance[i]!, region: REGION_OF_LETTER[stored.region[i]!]!, isSeed: stored.isSeed[i] === "1" };
+  }
+  return points;
 }
 
 /** The step (given or newest finished) and its aggregate in one statement on two tables (a join less to plan); none when the run has no such step. */
@@ -121,7 +144,7 @@ export async function getStepDistribution({
   }
   const regionCounts = { hard: row.hard ?? 0, boundary: row.boundary ?? 0, mastered: row.mastered ?? 0 };
   const totalTasks = regionCounts.hard + regionCounts.boundary + regionCounts.mastered;
-  const points = (row.points ?? []).slice(0, maxPoints).map(([taskId, mean, variance, region, isSeed]) => ({ taskId, mean, variance, region, isSeed }));
+  const points = pointsOf(row.points, maxPoints);
   return {
     stepIndex: row.stepIndex,
     totalTasks,
