@@ -1,8 +1,8 @@
 // The compare page's curves of one run on the common axes (1-based steps, rollouts consumed, seconds since start)
 // and its summary row, from the fields of the step series it needs (RunAggregate.curve); the arithmetic is
 // server/rods/curves.ts.
-import type { CurveRow } from "./monitor/step-series";
-import { positionAfterSteps, stepPositions, summarizeCurves, type AxisPosition, type CurveSummary } from "../rods/curves";
+import type { CurveColumns } from "./monitor/step-series";
+import { positionAfterSteps, stepPositions, summarizeCurves, type AxisPosition, type CurveStep, type CurveSummary } from "../rods/curves";
 
 export interface ComparedCurve {
   runId: string;
@@ -16,34 +16,38 @@ const sumRegion = (seed: number | null, synthesized: number | null) => (seed ===
 
 export function placeCompareCurves({
   run,
-  steps,
+  curve,
   heldOut,
 }: {
   run: { id: string; startedAt: Date | null; createdAt: Date; finishedAt: Date | null };
-  steps: readonly CurveRow[];
+  /** the run's finished steps, column-wise (RunAggregate.curve) */
+  curve: CurveColumns;
   heldOut: readonly { stepIndex: number; score: number; progress: number }[];
 }): { curve: ComparedCurve; summary: CurveSummary } {
   const startedAtMs = (run.startedAt ?? run.createdAt).getTime();
-  const curveSteps = steps.map((s) => ({ index: s.step, numRollouts: s.numRollouts, informativeFraction: s.informativeFraction, finishedAtMs: s.finishedAt?.getTime() ?? null }));
+  const n = curve.step.length;
+  // Loops over the columns, fields written out: this runs for every step of every compared run.
+  const curveSteps: CurveStep[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const finishedAtMs = curve.finishedAtMs[i]!;
+    curveSteps[i] = { index: curve.step[i]!, numRollouts: curve.numRollouts[i]!, informativeFraction: curve.informativeFraction[i]!, finishedAtMs: finishedAtMs === null ? null : Math.round(finishedAtMs) };
+  }
   const positions = stepPositions({ steps: curveSteps, startedAtMs });
+  const steps: ComparedCurve["steps"] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = positions.get(curve.step[i]!)!;
+    steps[i] = {
+      step: at.step,
+      rollouts: at.rollouts,
+      wallSeconds: at.wallSeconds,
+      informativeFraction: curve.informativeFraction[i]!,
+      hard: sumRegion(curve.seedHard[i]!, curve.synthesizedHard[i]!),
+      boundary: sumRegion(curve.seedBoundary[i]!, curve.synthesizedBoundary[i]!),
+      mastered: sumRegion(curve.seedMastered[i]!, curve.synthesizedMastered[i]!),
+    };
+  }
   return {
-    curve: {
-      runId: run.id,
-      // Fields written out (not spread): this runs for every step of every compared run.
-      steps: steps.map((s) => {
-        const at = positions.get(s.step)!;
-        return {
-          step: at.step,
-          rollouts: at.rollouts,
-          wallSeconds: at.wallSeconds,
-          informativeFraction: s.informativeFraction,
-        hard: sumRegion(s.seedHard, s.synthesizedHard),
-        boundary: sumRegion(s.seedBoundary, s.synthesizedBoundary),
-          mastered: sumRegion(s.seedMastered, s.synthesizedMastered),
-        };
-      }),
-      heldOut: heldOut.map((h) => ({ ...positionAfterSteps(positions, h.stepIndex), score: h.score, progress: h.progress })),
-    },
+    curve: { runId: run.id, steps, heldOut: heldOut.map((h) => ({ ...positionAfterSteps(positions, h.stepIndex), score: h.score, progress: h.progress })) },
     summary: summarizeCurves({ steps: curveSteps, evaluations: heldOut, startedAtMs, finishedAtMs: run.finishedAt?.getTime() ?? null }),
   };
 }

@@ -1,5 +1,5 @@
-// The monitor's step plan, review gate, event log, costs and trainer series read the run's RunAggregate, not
-// PoolEntry, SynthesisAttempt or every Step row. Their answers must equal the ones computed from the rows themselves (the reference functions
+// The monitor's header progress, step plan, review gate, event log, costs and trainer series read the run's
+// RunAggregate, not PoolEntry, SynthesisAttempt or every Step row. Their answers must equal the ones computed from the rows themselves (the reference functions
 // below do what the services did before the aggregate): for a run whose aggregate is missing (runs from before the
 // table), stale (older than the run's epoch), written before the keys these reads need, and kept by the real loop.
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { planRunSteps } from "../../rods/step-plan";
 import { getRunCosts } from "../cost-service";
 import { getReviewGate } from "../review-gate";
 import { listRunEvents } from "../run-events-service";
+import { getRunHeader } from "./run-header";
 import { storeEvaluation } from "../evaluation-service";
 import { createRun } from "../runs-service";
 import { getRunStepPlan, knownEpochs } from "../step-plan-service";
@@ -48,7 +49,7 @@ async function eventsFromRows(runId: string) {
   return events.map((e) => ({ at: e.at?.getTime() ?? null, text: e.text })).sort((a, b) => a.text.localeCompare(b.text));
 }
 
-/** Every answer the four reads give, next to the same figures from the rows. */
+/** Every answer the header's progress, step plan, gate, event log and costs give, next to the same figures from the rows. */
 async function answers(runId: string) {
   const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { config: true, currentEpoch: true } });
   const config = run.config as unknown as TRunConfig;
@@ -64,8 +65,15 @@ async function answers(runId: string) {
   const attempts = await db.synthesisAttempt.aggregate({ where: { runId }, _count: { _all: true }, _sum: { tokensIn: true, tokensOut: true, modelCalls: true, wallMs: true, cpuMs: true } });
   const steps = await db.step.aggregate({ where: { runId, status: "done" }, _sum: { numRollouts: true, tokensIn: true, tokensOut: true, rolloutWallMs: true, rolloutCpuMs: true } });
   const pending = await db.poolEntry.count({ where: { runId, state: "staged", isSeed: false, task: { reviewState: "pending" } } });
+  const header = await getRunHeader({ db, runId });
+  const done = await db.step.findMany({ where: { runId, status: "done" }, orderBy: { index: "desc" }, select: { finishedAt: true } });
+  const recent = done.slice(0, 20).map((s) => s.finishedAt!.getTime());
+  const { startedAt } = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { startedAt: true } });
+  const meanStepSeconds =
+    recent.length >= 2 ? (Math.max(...recent) - Math.min(...recent)) / 1000 / (recent.length - 1) : recent.length === 1 && startedAt ? (recent[0]! - startedAt.getTime()) / 1000 : null;
   return {
     shown: {
+      header: { stepsDone: header.progress.stepsDone, meanStepSeconds: header.eta.meanStepSeconds },
       plan: { stepsByEpoch: plan.stepsByEpoch, initialTotal: plan.initialTotal, planned: plan.changes.filter((c) => !c.text.startsWith("the run ended")).map((c) => c.text) },
       pending: gate.pending,
       events: events.filter((e) => ["epoch", "injected", "retired", "evaluation"].includes(e.kind)).map((e) => ({ at: e.at?.getTime() ?? null, text: e.text })).sort((a, b) => a.text.localeCompare(b.text)),
@@ -73,6 +81,7 @@ async function answers(runId: string) {
       rollouts: { count: cost!.rollouts.count, tokensIn: cost!.rollouts.tokensIn, tokensOut: cost!.rollouts.tokensOut, wallMs: cost!.rollouts.wallMs.toFixed(6), cpuMs: cost!.rollouts.cpuMs.toFixed(6) },
     },
     rows: {
+      header: { stepsDone: done.length, meanStepSeconds },
       plan: { stepsByEpoch: rowsPlan.stepsByEpoch, initialTotal: rowsPlan.initialTotal, planned: rowsPlan.changes.map((c) => plan.changes.find((s) => s.totalBefore === c.totalBefore && s.totalAfter === c.totalAfter && s.epoch === c.epoch + 1)?.text ?? `missing: ${JSON.stringify(c)}`) },
       pending: config.reviewPolicy === "manual" ? pending : 0,
       events: await eventsFromRows(runId),

@@ -9,7 +9,7 @@ import { placeCompareCurves } from "../compare-curves";
 import { runNotFound } from "./run-lookup";
 import { diffRunSettings } from "./settings";
 import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./run-aggregate";
-import { fromCurveColumns, type CurveColumns } from "./step-series";
+import type { CurveColumns } from "./step-series";
 
 export const MAX_COMPARED_RUNS = 8;
 
@@ -48,7 +48,7 @@ export async function compareRuns({ db, runIds }: { db: Db; runIds: readonly str
   const placed = runs.map((run) =>
     placeCompareCurves({
       run,
-      steps: fromCurveColumns(run.curve),
+      curve: run.curve,
       heldOut: run.heldOut,
     }),
   );

@@ -1,6 +1,6 @@
 // RunAggregate: what the monitor and /compare read for a whole run, one row per run, so that a read is one primary-key
 // lookup whatever the run's length: every finished step's series row (column-wise, compact; and /compare's fields of
-// it apart), the synthesis funnel
+// it apart), the header's progress and pace, the synthesis funnel
 // summed over the steps and the attempts' cost, the pool's counts for the buffer lifecycle, the injection landing,
 // the event log and the review gate, the steps planned per epoch (the step plan), the overall held-out points, the
 // overall evaluations of every split (the event log) and the external trainer's acknowledged steps (rewritten in the transaction that records an acknowledgement).
@@ -39,6 +39,16 @@ function seriesMarkSql(runId: string): Prisma.Sql {
       SELECT 1 FROM "Step" s WHERE s."runId" = ${runId} AND s.status = 'done'
         AND NOT EXISTS (SELECT 1 FROM "StepAggregate" g WHERE g."runId" = s."runId" AND g."stepIndex" = s.index)
     ) THEN -1 ELSE r."currentStep" END`;
+}
+
+/** Finished steps whose finishing times give the header's mean step duration behind the ETA (recent ones: the pace changes). */
+export const ETA_WINDOW = 20;
+
+/** The run header's progress and pace: its finished steps, and the count and first/last finishing times (ms) of the newest ETA_WINDOW of them. */
+function paceSql(runId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('done', (SELECT count(*)::int FROM "Step" WHERE "runId" = ${runId} AND status = 'done'), 'n', count(*)::int,
+      'firstMs', extract(epoch FROM min(x."finishedAt")) * 1000, 'lastMs', extract(epoch FROM max(x."finishedAt")) * 1000)
+    FROM (SELECT "finishedAt" FROM "Step" WHERE "runId" = ${runId} AND status = 'done' AND "finishedAt" IS NOT NULL ORDER BY index DESC LIMIT ${ETA_WINDOW}) x)`;
 }
 
 /** What the run's synthesis attempts cost, summed (cost-service.ts reads it): every attempt of the run, step or not. */
@@ -154,7 +164,7 @@ function trainerSql(runId: string): Prisma.Sql {
  * The layout of the parts this code writes: raise it when a part gains a key or the row a column, so that rows
  * written before are rebuilt once on read (readFresh) instead of every reader checking for each key.
  */
-export const RUN_AGGREGATE_SHAPE = 1;
+export const RUN_AGGREGATE_SHAPE = 2;
 
 /**
  * Rewrites the given parts of a run's aggregate inside `tx` (all of them when the row is new). The row is locked
@@ -172,7 +182,7 @@ export async function refreshRunAggregateInTx({ tx, runId, parts = ALL_PARTS }: 
   // Only a rewrite of every part brings an older row to this layout.
   if (ALL_PARTS.every((p) => wanted.has(p))) sets.push(Prisma.sql`shape = ${RUN_AGGREGATE_SHAPE}`);
   // The series and the pool are what a step or an epoch close changes: the marks say how current they are.
-  if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`curve = ${seriesSql(runId, CURVE_FIELDS)}`, Prisma.sql`"atStep" = ${seriesMarkSql(runId)}`);
+  if (wanted.has("series")) sets.push(Prisma.sql`series = ${seriesSql(runId)}`, Prisma.sql`curve = ${seriesSql(runId, CURVE_FIELDS)}`, Prisma.sql`pace = ${paceSql(runId)}`, Prisma.sql`"atStep" = ${seriesMarkSql(runId)}`);
   if (wanted.has("synthesis")) sets.push(Prisma.sql`synthesis = ${synthesisSql(runId)}`);
   if (wanted.has("pool")) sets.push(Prisma.sql`pool = ${poolSql(runId)}`, Prisma.sql`"atEpoch" = r."currentEpoch"`);
   if (wanted.has("heldOut")) sets.push(Prisma.sql`"heldOut" = ${heldOutSql(runId)}`, Prisma.sql`evaluations = ${evaluationsSql(runId)}`);

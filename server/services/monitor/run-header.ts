@@ -1,17 +1,15 @@
-// A run's header: status, settings summary, progress and the ETA from the recent steps' pace.
+// A run's header: status, settings summary, progress and the ETA from the recent steps' pace (RunAggregate.pace).
 import type { Db } from "../../db";
 import type { RunMode, RunStatus } from "../../generated/prisma/enums";
 import type { TRunConfig } from "../../rods/config";
 import { redactConfigUrls } from "../../rods/endpoint";
+import { AGGREGATE_JOIN, FRESHNESS_COLUMNS, readFresh, type Freshness } from "./run-aggregate";
 import { runNotFound } from "./run-lookup";
 import { summarizeSettings } from "./settings";
 
-/** Steps whose finishing times give the mean step duration behind the ETA (recent ones: the pace changes). */
-const ETA_WINDOW = 20;
 const LIVE_STATUSES = new Set(["queued", "running"]);
 
-interface HeaderRow {
-  id: string;
+interface HeaderRow extends Freshness {
   name: string;
   mode: RunMode;
   status: RunStatus;
@@ -27,41 +25,29 @@ interface HeaderRow {
   archivedAt: Date | null;
   createdById: string | null;
   config: TRunConfig;
-  currentEpoch: number;
   totalSteps: number | null;
-  /** finished steps, and the count and first/last finishing times of the newest ETA_WINDOW of them */
-  done: number;
-  n: number;
-  first: Date | null;
-  last: Date | null;
+  /** RunAggregate.pace: finished steps, and the count and first/last finishing times (ms) of the newest ETA_WINDOW of them */
+  pace: { done: number; n: number; firstMs: number | null; lastMs: number | null } | null;
 }
 
 export async function getRunHeader({ db, runId, now = new Date() }: { db: Db; runId: string; now?: Date }) {
-  // One round trip: the run, its dataset's name and the timing of its recent finished steps.
-  const [row] = await db.$queryRaw<HeaderRow[]>`
-    SELECT r.id, r.name, r.mode, r.status, r."statusReason", r."trainerWaitingSince", r.error, d.name AS "datasetName", r."createdAt", r."startedAt",
-           r."finishedAt", r.notes, r.tags, r."archivedAt", r."createdById", r.config, r."currentEpoch", r."totalSteps",
-           t.done, t.n, t.first, t.last
-    FROM "Run" r JOIN "Dataset" d ON d.id = r."datasetId"
-    CROSS JOIN LATERAL (
-      WITH recent AS (
-        SELECT "finishedAt" FROM "Step"
-        WHERE "runId" = r.id AND status = 'done' AND "finishedAt" IS NOT NULL
-        ORDER BY index DESC LIMIT ${ETA_WINDOW}
-      )
-      SELECT (SELECT count(*)::int FROM "Step" WHERE "runId" = r.id AND status = 'done') AS done,
-             count(*)::int AS n, min("finishedAt") AS first, max("finishedAt") AS last
-      FROM recent
-    ) t
-    WHERE r.id = ${runId}`;
+  // One primary-key lookup: the run, its dataset's name and its aggregate's pace (rewritten when a step closes).
+  const [row] = await readFresh(
+    db,
+    () => db.$queryRaw<HeaderRow[]>`
+      SELECT ${FRESHNESS_COLUMNS}, r.name, r.mode, r.status, r."statusReason", r."trainerWaitingSince", r.error, d.name AS "datasetName", r."createdAt", r."startedAt",
+             r."finishedAt", r.notes, r.tags, r."archivedAt", r."createdById", r.config, r."totalSteps", a.pace
+      FROM "Run" r JOIN "Dataset" d ON d.id = r."datasetId" ${AGGREGATE_JOIN}
+      WHERE r.id = ${runId}`,
+  );
   if (!row) throw runNotFound(runId);
   // Configs stored before credentials in URLs were refused are shown without them (as runs-service's getRun does).
   const run = { ...row, config: redactConfigUrls(row.config) };
-  const timing = row;
-  const done = timing?.done ?? 0;
+  const pace = row.pace ?? { done: 0, n: 0, firstMs: null, lastMs: null };
+  const done = pace.done;
   let meanStepSeconds: number | null = null;
-  if (timing && timing.n >= 2 && timing.first && timing.last) meanStepSeconds = (timing.last.getTime() - timing.first.getTime()) / 1000 / (timing.n - 1);
-  else if (timing && timing.n === 1 && timing.last && run.startedAt) meanStepSeconds = (timing.last.getTime() - run.startedAt.getTime()) / 1000;
+  if (pace.n >= 2 && pace.firstMs !== null && pace.lastMs !== null) meanStepSeconds = (pace.lastMs - pace.firstMs) / 1000 / (pace.n - 1);
+  else if (pace.n === 1 && pace.lastMs !== null && run.startedAt) meanStepSeconds = (pace.lastMs - run.startedAt.getTime()) / 1000;
   if (meanStepSeconds !== null && !(meanStepSeconds >= 0)) meanStepSeconds = null;
   const isLive = LIVE_STATUSES.has(run.status);
   const remaining = run.totalSteps === null ? null : Math.max(0, run.totalSteps - done);

@@ -2,10 +2,13 @@
 // here, the synthesis funnel follows attempts finishing and reviews, and runs whose steps closed before the table
 // existed (the fixture writes no aggregates) are filled once, with their RunAggregate, and show the same answers.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDb } from "../../../test/db";
 import { fillSyntheticRun, type SyntheticRun } from "../../../test/fixtures/synthetic-run";
 import { disconnectDb } from "../../db";
+import { projectRoot } from "../../platform/paths";
 import type { Synthesizer } from "../../synthesis/types";
 import { createUser } from "../auth-service";
 import { getRunSeries, getStepDistribution, getSynthesisOverview } from "../monitor-service";
@@ -106,6 +109,25 @@ describe("per-step aggregates", () => {
     // Other bin counts are computed from the statistics, and agree with the default bins merged in pairs.
     const ten = await getStepDistribution({ db, runId: finished.runId, stepIndex: 3, bins: 10 });
     expect(ten.mean.counts.reduce((a, b) => a + b, 0)).toBe(full.totalTasks);
+  });
+
+  it("answers the same from points stored in the earlier layout once their migration has rewritten them", async () => {
+    const shown = await Promise.all([0, 2].map((stepIndex) => getStepDistribution({ db, runId: finished.runId, stepIndex })));
+    expect(shown[1]!.points.length).toBeGreaterThan(0);
+    // One array per point, as the code before 20261127045500 wrote them.
+    await db.$executeRaw`
+      UPDATE "StepAggregate" g SET points = (
+        SELECT COALESCE(json_agg(json_build_array(x."taskId", x.mean, x.variance, x.region, x."isSeed") ORDER BY x.h), '[]'::json)
+        FROM (SELECT t."taskId", t.mean, t.variance, t.region::text AS region, COALESCE(p."isSeed", true) AS "isSeed", md5(t."taskId") AS h
+              FROM "TaskStepStat" t LEFT JOIN "PoolEntry" p ON p."runId" = t."runId" AND p."taskId" = t."taskId"
+              WHERE t."runId" = g."runId" AND t."stepIndex" = g."stepIndex" ORDER BY h LIMIT 2000) x)
+      WHERE g."runId" = ${finished.runId}`;
+    const migration = readFileSync(path.join(projectRoot, "prisma", "migrations", "20261127045500_step_aggregate_points_columns", "migration.sql"), "utf8");
+    await db.$executeRawUnsafe(migration);
+    expect(await Promise.all([0, 2].map((stepIndex) => getStepDistribution({ db, runId: finished.runId, stepIndex })))).toEqual(shown);
+    // Rows already in the new layout are left alone.
+    await db.$executeRawUnsafe(migration);
+    expect(await getStepDistribution({ db, runId: finished.runId, stepIndex: 2 })).toEqual(shown[1]);
   });
 
   it("counts a running attempt's outcome once it finishes, and reviews as they are decided", async () => {

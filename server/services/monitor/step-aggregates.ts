@@ -59,6 +59,18 @@ export function synthesisFunnelSql(where: Prisma.Sql): Prisma.Sql {
 }
 
 /**
+ * The scatter's sample `x` (task id, mean, variance, region, isSeed; `x.h` orders it) as StepAggregate.points: one
+ * array per field, regions as one letter each and isSeed as 1/0 in a string, so that reading 800 points parses a few
+ * arrays, not 800 (step-distribution.ts reads it; migration 20261127045500 rewrote older rows to it).
+ */
+const POINTS_OBJECT = Prisma.sql`json_build_object(
+  'taskId', COALESCE(json_agg(x."taskId" ORDER BY x.h), '[]'::json),
+  'mean', COALESCE(json_agg(x.mean ORDER BY x.h), '[]'::json),
+  'variance', COALESCE(json_agg(x.variance ORDER BY x.h), '[]'::json),
+  'region', COALESCE(string_agg(left(x.region, 1), '' ORDER BY x.h), ''),
+  'isSeed', COALESCE(string_agg(CASE WHEN x."isSeed" THEN '1' ELSE '0' END, '' ORDER BY x.h), ''))`;
+
+/**
  * Writes the aggregate of one finished step (no-op for a step that is not done). `onConflict: "keep"` leaves an
  * existing row alone (the close hook, lazy fills); "refresh-synthesis" replaces its synthesis part.
  */
@@ -84,10 +96,10 @@ async function insertStepAggregate(sql: Sql, runId: string, stepIndex: number, o
       (SELECT count(*)::int FROM s WHERE region = 'mastered'),
       ARRAY(SELECT count(s."taskId")::int FROM generate_series(1, ${DEFAULT_BINS}::int) b LEFT JOIN s ON s.mb = b GROUP BY b ORDER BY b),
       ARRAY(SELECT count(s."taskId")::int FROM generate_series(1, ${DEFAULT_BINS}::int) b LEFT JOIN s ON s.vb = b GROUP BY b ORDER BY b),
-      COALESCE((
-        SELECT json_agg(json_build_array(x."taskId", x.mean, x.variance, x.region, x."isSeed") ORDER BY x.h)
-        FROM (SELECT s.*, md5(s."taskId") AS h FROM s ORDER BY h LIMIT ${MAX_SCATTER_POINTS}) x
-      ), '[]'::json),
+      (
+        SELECT ${POINTS_OBJECT}
+        FROM (SELECT s."taskId", s.mean, s.variance, s.region, s."isSeed", md5(s."taskId") AS h FROM s ORDER BY h LIMIT ${MAX_SCATTER_POINTS}) x
+      ),
       (SELECT ${SERIES_OBJECT} FROM "Step" s WHERE s."runId" = ${runId} AND s.index = ${stepIndex}),
       ${Prisma.join(SYNTH_COLUMNS.map((c) => Prisma.raw(`y."${c}"`)))}
     FROM y

@@ -72,30 +72,47 @@ async function liveStepDistribution({ db, runId, step, bins, maxPoints }: { db: 
 }
 
 interface AggregateRow {
-  runExists: boolean;
-  stepIndex: number | null;
+  stepIndex: number;
   hasAggregate: boolean;
   hard: number | null;
   boundary: number | null;
   mastered: number | null;
   meanBins: number[] | null;
   varianceBins: number[] | null;
-  /** [taskId, mean, variance, region, isSeed] per task: half the bytes of objects */
-  points: [string, number, number, TaskPoint["region"], boolean][] | null;
+  /** StepAggregate.points (step-aggregates.ts POINTS_OBJECT): one array per field, in the sample's order */
+  points: StoredPoints | null;
 }
 
-/** The run, its step (given or newest finished) and that step's aggregate, in one round trip. */
+interface StoredPoints {
+  taskId: string[];
+  mean: number[];
+  variance: number[];
+  /** one letter per point: h, b or m */
+  region: string;
+  /** one character per point: 1 for a seed task */
+  isSeed: string;
+}
+
+const REGION_OF_LETTER: Readonly<Record<string, TaskPoint["region"]>> = { h: "hard", b: "boundary", m: "mastered" };
+
+/** The first `max` stored points as the scatter's objects (fields written out: this runs for every point). */
+function pointsOf(stored: StoredPoints | null, max: number): TaskPoint[] {
+  if (!stored) return [];
+  const n = Math.min(max, stored.taskId.length);
+  const points: TaskPoint[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    points[i] = { taskId: stored.taskId[i]!, mean: stored.mean[i]!, variance: stored.variance[i]!, region: REGION_OF_LETTER[stored.region[i]!]!, isSeed: stored.isSeed[i] === "1" };
+  }
+  return points;
+}
+
+/** The step (given or newest finished) and its aggregate in one statement on two tables (a join less to plan); none when the run has no such step. */
 async function readAggregate(db: Db, runId: string, stepIndex: number | undefined): Promise<AggregateRow | undefined> {
   const stepFilter = stepIndex === undefined ? Prisma.sql`s.status = 'done'` : Prisma.sql`s.index = ${stepIndex}`;
   const [row] = await db.$queryRaw<AggregateRow[]>`
-    SELECT true AS "runExists", x.index AS "stepIndex", x."stepIndex" IS NOT NULL AS "hasAggregate",
-           x.hard, x.boundary, x.mastered, x."meanBins", x."varianceBins", x.points
-    FROM "Run" r
-    LEFT JOIN LATERAL (
-      SELECT s.index, g.* FROM "Step" s LEFT JOIN "StepAggregate" g ON g."runId" = s."runId" AND g."stepIndex" = s.index
-      WHERE s."runId" = r.id AND ${stepFilter} ORDER BY s.index DESC LIMIT 1
-    ) x ON true
-    WHERE r.id = ${runId}`;
+    SELECT s.index AS "stepIndex", g."stepIndex" IS NOT NULL AS "hasAggregate", g.hard, g.boundary, g.mastered, g."meanBins", g."varianceBins", g.points
+    FROM "Step" s LEFT JOIN "StepAggregate" g ON g."runId" = s."runId" AND g."stepIndex" = s.index
+    WHERE s."runId" = ${runId} AND ${stepFilter} ORDER BY s.index DESC LIMIT 1`;
   return row;
 }
 
@@ -114,9 +131,12 @@ export async function getStepDistribution({
   maxPoints?: number;
 }): Promise<StepDistribution> {
   let row = await readAggregate(db, runId, stepIndex);
-  if (!row) throw runNotFound(runId);
-  if (bins !== DEFAULT_BINS || maxPoints > MAX_SCATTER_POINTS) return liveStepDistribution({ db, runId, step: row.stepIndex ?? stepIndex ?? null, bins, maxPoints });
-  if (row.stepIndex === null) return liveStepDistribution({ db, runId, step: stepIndex ?? null, bins, maxPoints }); // no such step: empty
+  if (!row) {
+    // No such step (or no finished one yet): empty, for a run that exists.
+    if (!(await db.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw runNotFound(runId);
+    return liveStepDistribution({ db, runId, step: stepIndex ?? null, bins, maxPoints });
+  }
+  if (bins !== DEFAULT_BINS || maxPoints > MAX_SCATTER_POINTS) return liveStepDistribution({ db, runId, step: row.stepIndex, bins, maxPoints });
   if (!row.hasAggregate) {
     // A step that closed before StepAggregate existed, or one still rolling (no aggregate, no stats yet).
     if ((await fillMissingStepAggregates({ db, runId, stepIndex: row.stepIndex })) > 0) row = (await readAggregate(db, runId, row.stepIndex))!;
@@ -124,7 +144,7 @@ export async function getStepDistribution({
   }
   const regionCounts = { hard: row.hard ?? 0, boundary: row.boundary ?? 0, mastered: row.mastered ?? 0 };
   const totalTasks = regionCounts.hard + regionCounts.boundary + regionCounts.mastered;
-  const points = (row.points ?? []).slice(0, maxPoints).map(([taskId, mean, variance, region, isSeed]) => ({ taskId, mean, variance, region, isSeed }));
+  const points = pointsOf(row.points, maxPoints);
   return {
     stepIndex: row.stepIndex,
     totalTasks,

@@ -75,28 +75,6 @@ export const CURVE_FIELDS = [
   "finishedAtMs",
 ] as const satisfies readonly (typeof SERIES_FIELDS)[number][];
 export type CurveColumns = Pick<SeriesColumns, (typeof CURVE_FIELDS)[number]>;
-export type CurveRow = Pick<StepSeriesRow, Exclude<(typeof CURVE_FIELDS)[number], "finishedAtMs"> | "finishedAt">;
-
-/** The stored curve columns as rows (fields written out, as in fromSeriesColumns). */
-export function fromCurveColumns(c: CurveColumns): CurveRow[] {
-  const rows: CurveRow[] = new Array(c.step.length);
-  for (let i = 0; i < rows.length; i++) {
-    const finishedAtMs = c.finishedAtMs[i]!;
-    rows[i] = {
-      step: c.step[i]!,
-      numRollouts: c.numRollouts[i]!,
-      informativeFraction: c.informativeFraction[i]!,
-      seedHard: c.seedHard[i]!,
-      seedBoundary: c.seedBoundary[i]!,
-      seedMastered: c.seedMastered[i]!,
-      synthesizedHard: c.synthesizedHard[i]!,
-      synthesizedBoundary: c.synthesizedBoundary[i]!,
-      synthesizedMastered: c.synthesizedMastered[i]!,
-      finishedAt: finishedAtMs === null ? null : new Date(Math.round(finishedAtMs)),
-    };
-  }
-  return rows;
-}
 
 /** The stored columns as rows. Fields written out, not spread: V8 copies through rest/spread about 20× slower. */
 export function fromSeriesColumns(c: SeriesColumns): StepSeriesRow[] {

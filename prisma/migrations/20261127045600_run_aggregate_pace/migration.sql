@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RunAggregate" ADD COLUMN     "pace" JSON;
