@@ -1,5 +1,5 @@
 // Auth at the HTTP edge: the session cookie, same-origin checks, and who a request comes from (cookie or API key).
-// Used by tRPC's context and by route handlers (app/api/auth/*, app/api/v1/*); the rules live in auth-service.
+// Used by tRPC's context and by route handlers (server/api/auth-routes.ts, server/api/v1); the rules live in auth-service.
 import type { Db } from "../db";
 import { RETRY_AFTER_SECONDS } from "../db-errors";
 import { AppError, HTTP_STATUS } from "../errors";

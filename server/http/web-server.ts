@@ -81,8 +81,8 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
       readCache.clear();
       res.once("finish", () => readCache.clear());
     }
-    const route = isPlainTrpcRequest(req) ? null : plainRouteOf(req);
-    const answered = route ? answerRoute({ req, res, isDev, route }) : isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache, mayRead }) : handleNext(req, res);
+    const route = plainRouteOf(req);
+    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache, mayRead }) : route ? answerRoute({ req, res, isDev, route }) : handleNext(req, res);
     answered.catch(async (error: unknown) => {
       console.error(`[web] ${req.method} ${req.url?.slice(0, 200)} failed`, error);
       if (res.headersSent) return res.destroy();
