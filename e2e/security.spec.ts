@@ -5,10 +5,10 @@ import { expect, request as playwrightRequest, test, type APIRequestContext } fr
 import { signInViaApi } from "./helpers/auth";
 import { waitForHydration, watchCspViolations } from "./helpers/csp";
 import http from "node:http";
-import net from "node:net";
 import { listProcedures, listV1Routes, type ProcedureInfo } from "./helpers/procedures";
 import { BASE_URL, callTrpc, contextsByRole, createUserViaCli, trpcJson, type Role } from "./helpers/trpc-http";
 import { startSecondWeb, type SecondWeb } from "./helpers/second-web";
+import { sendWhileAnswered as sendMidway } from "../test/raw-http";
 
 type Access = "open" | "public" | "signedIn" | "member";
 
@@ -68,45 +68,6 @@ function postLarge({ path, totalBytes, chunked, headers = {} }: { path: string; 
       req.end();
     };
     pump();
-  });
-}
-
-/**
- * Over a raw socket: 2 MB of a declared 20 MB, then nothing more until an answer comes; then the rest. What the
- * client saw: the status line, how much it got to send, and a socket error if the server cut it off.
- */
-function sendWhileAnswered(path: string, headers: Record<string, string>): Promise<{ answer: string; sent: number; error?: string }> {
-  const total = 20 * 1024 * 1024;
-  const chunk = Buffer.alloc(256 * 1024, "x");
-  const url = new URL(BASE_URL);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(url.port), url.hostname);
-    let answer = "";
-    let sent = 0;
-    let error: string | undefined;
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`POST ${path}: no answer within 20 s after ${sent} bytes of ${total}`));
-    }, 20_000);
-    const pump = () => {
-      while (sent < total) {
-        sent += chunk.byteLength;
-        if (!socket.write(chunk)) return void socket.once("drain", pump);
-      }
-    };
-    socket.on("data", (data: Buffer) => {
-      const wasAnswered = answer.length > 0;
-      answer += data.toString("latin1");
-      if (!wasAnswered) pump();
-    });
-    socket.once("error", (e) => (error = e.message));
-    socket.once("close", () => {
-      clearTimeout(timer);
-      resolve({ answer: answer.split("\r\n")[0]!, sent, ...(error ? { error } : {}) });
-    });
-    const head = Object.entries({ Host: url.host, "Content-Type": "application/json", "Content-Length": String(total), ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
-    socket.write(`POST ${path} HTTP/1.1\r\n${head.join("")}\r\n`);
-    for (; sent < 2 * 1024 * 1024; sent += chunk.byteLength) socket.write(chunk);
   });
 }
 
@@ -251,6 +212,7 @@ test.describe("security", () => {
     const cookie = (await ctx.member.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
     const signedIn = { Cookie: cookie, Origin: BASE_URL };
     const sent = 20 * 1024 * 1024;
+    const sendWhileAnswered = (path: string, headers: Record<string, string>) => sendMidway({ baseUrl: BASE_URL, path, headers });
     expect(await sendWhileAnswered("/api/auth/sign-in", {})).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent });
     expect(await sendWhileAnswered("/api/v1/runs", signedIn)).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent });
     expect(await sendWhileAnswered("/api/v1/runs", {})).toEqual({ answer: "HTTP/1.1 401 Unauthorized", sent });

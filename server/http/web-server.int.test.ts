@@ -3,11 +3,11 @@
 // the other routes): the edge's statuses (400, 401, 403, 413), the security headers on every answer, a signed-in
 // change that /api/v1 then honours, the calls timed in /metrics, gzip for large answers.
 import http from "node:http";
-import net from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { resetData, testDb } from "../../test/db";
 import { startApiServer, type ApiServer } from "../../test/api-server";
+import { sendWhileAnswered as sendMidway } from "../../test/raw-http";
 import { fillSyntheticRun } from "../../test/fixtures/synthetic-run";
 import { disconnectDb } from "../db";
 import { createUser } from "../services/auth-service";
@@ -117,52 +117,21 @@ describe("tRPC through the web server's plain path", () => {
     expect((await send({ path: query("auth.scopes", {}) })).status).toBe(200);
   });
 
-  /**
-   * Over a raw socket: 2 MB of a declared 20 MB, then nothing more until an answer has come; once it has, the rest.
-   * A server that waited for the whole body before answering would leave this client waiting; one that closed the
-   * connection with the body unread would reset it under the client's writes (a reset can also destroy the answer
-   * before the client reads it).
-   */
-  const sendWhileAnswered = (path: string, headers: string) => {
-    const total = 20 * 1024 * 1024;
-    const chunk = Buffer.alloc(256 * 1024, "x");
-    const url = new URL(server.url);
-    return new Promise<{ answer: string; sent: number; error?: string }>((resolve) => {
-      const socket = net.connect(Number(url.port), url.hostname);
-      let answer = "";
-      let sent = 0;
-      let error: string | undefined;
-      const pump = () => {
-        while (sent < total) {
-          sent += chunk.byteLength;
-          if (!socket.write(chunk)) return void socket.once("drain", pump);
-        }
-      };
-      socket.on("data", (data: Buffer) => {
-        const wasAnswered = answer.length > 0;
-        answer += data.toString("latin1");
-        if (!wasAnswered) pump();
-      });
-      socket.once("error", (e) => (error = e.message));
-      socket.once("close", () => resolve({ answer: answer.split("\r\n")[0]!, sent, ...(error ? { error } : {}) }));
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\n${headers}\r\n`);
-      for (; sent < 2 * 1024 * 1024; sent += chunk.byteLength) socket.write(chunk);
-    });
-  };
+  const sendWhileAnswered = (path: string, headers: Record<string, string>) => sendMidway({ baseUrl: server.url, path, headers });
 
   it("keeps reading a refused body after its 413, so a client still sending is not cut off", async () => {
-    const outcome = await sendWhileAnswered("/api/trpc/runs.pause", `Cookie: ${cookie}\r\nOrigin: ${server.url}\r\n`);
+    const outcome = await sendWhileAnswered("/api/trpc/runs.pause", { Cookie: cookie, Origin: server.url });
     expect(outcome).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: 20 * 1024 * 1024 });
     expect((await send({ path: query("auth.scopes", {}) })).status).toBe(200);
   });
 
   it("answers a body sent to /api/v1 or to sign-in before it has all arrived, and reads the rest: 413 over the limit, 401 unsigned", async () => {
     const total = 20 * 1024 * 1024;
-    const signedIn = `Cookie: ${cookie}\r\nOrigin: ${server.url}\r\n`;
+    const signedIn = { Cookie: cookie, Origin: server.url };
     expect(await sendWhileAnswered("/api/v1/runs", signedIn)).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: total });
-    expect(await sendWhileAnswered("/api/auth/sign-in", "")).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: total });
+    expect(await sendWhileAnswered("/api/auth/sign-in", {})).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: total });
     // Refused before the body is read at all (no key): the answer too comes at once.
-    expect(await sendWhileAnswered("/api/v1/runs", "")).toEqual({ answer: "HTTP/1.1 401 Unauthorized", sent: total });
+    expect(await sendWhileAnswered("/api/v1/runs", {})).toEqual({ answer: "HTTP/1.1 401 Unauthorized", sent: total });
     expect((await send({ path: "/api/v1/runs", headers: { cookie } })).status).toBe(200);
   });
 
