@@ -217,6 +217,8 @@ test.describe("security", () => {
     expect(await sendWhileAnswered("/api/v1/runs", signedIn)).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent });
     expect(await sendWhileAnswered("/api/v1/runs", {})).toEqual({ answer: "HTTP/1.1 401 Unauthorized", sent });
     expect(await sendWhileAnswered("/api/trpc/runs.pause", signedIn)).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent });
+    // Anywhere else no route takes a body: refused at once too (Next would keep up to 10 MB of it, then answer the page).
+    expect(await sendWhileAnswered("/tasks", {})).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent });
     expect((await ctx.anonymous.get("/api/health")).status()).toBeLessThan(500);
   });
 

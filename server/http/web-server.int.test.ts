@@ -135,6 +135,16 @@ describe("tRPC through the web server's plain path", () => {
     expect((await send({ path: "/api/v1/runs", headers: { cookie } })).status).toBe(200);
   });
 
+  it("refuses a body sent anywhere Next would answer (no route there takes one) at once, and reads the rest", async () => {
+    expect(await sendWhileAnswered("/tasks", {})).toEqual({ answer: "HTTP/1.1 413 Payload Too Large", sent: 20 * 1024 * 1024 });
+    const small = await send({ method: "POST", path: "/metrics", headers: { "content-type": "text/plain" }, body: "x" });
+    expect(small.status).toBe(413);
+    expect(errorMessage(small)).toMatch(/This address takes no request body/);
+    // Without a body, and reads, still go through.
+    expect((await send({ method: "POST", path: "/api/health" })).status).not.toBe(413);
+    expect((await send({ path: "/metrics" })).status).toBe(200);
+  });
+
   it("times every call in /metrics, as Next's route did", async () => {
     await send({ path: query("auth.scopes", {}) });
     const text = await (await fetch(`${server.url}/metrics`)).text();

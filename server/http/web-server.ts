@@ -53,6 +53,13 @@ export function plainRouteOf(req: IncomingMessage): Route | null {
   return null;
 }
 
+/**
+ * A request with a body to an address Next serves: none of those takes one (pages, exports, /metrics, MCP's event
+ * stream are GETs), and Next would read and keep all of it (up to 10 MB, for the proxy step) before answering.
+ */
+export const isBodyForNext = (req: IncomingMessage) =>
+  req.method !== "GET" && req.method !== "HEAD" && (req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0);
+
 /** The session token the request's cookie carries, if any. */
 const sessionOf = (req: IncomingMessage) => sessionTokenOf({ get: (name: string) => (req.headers[name.toLowerCase()] as string | undefined) ?? null });
 
@@ -82,7 +89,13 @@ export function createWebServer({ handleNext, isDev = false, readCache = new Rea
       res.once("finish", () => readCache.clear());
     }
     const route = plainRouteOf(req);
-    const answered = isPlainTrpcRequest(req) ? answerPlain({ req, res, isDev, readCache, mayRead }) : route ? answerRoute({ req, res, isDev, route }) : handleNext(req, res);
+    const answered = isPlainTrpcRequest(req)
+      ? answerPlain({ req, res, isDev, readCache, mayRead })
+      : route
+        ? answerRoute({ req, res, isDev, route })
+        : isBodyForNext(req)
+          ? send({ req, res, isDev, response: jsonError(413, "PAYLOAD_TOO_LARGE", "This address takes no request body; bodies go to /api/trpc, /api/v1 and /api/auth/sign-in or sign-out.") })
+          : handleNext(req, res);
     answered.catch(async (error: unknown) => {
       console.error(`[web] ${req.method} ${req.url?.slice(0, 200)} failed`, error);
       if (res.headersSent) return res.destroy();
